@@ -1,0 +1,1 @@
+"""The Arena PLM adapter: `ArenaClient`, its models and its errors."""
