@@ -1,0 +1,84 @@
+"""The /importrun grammar: text in, command value out."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import (
+    Help,
+    ListRuns,
+    ListWatches,
+    ShowRun,
+    ShowRunNumber,
+    Status,
+    Subscribe,
+    Unsubscribe,
+    WatchRun,
+    find_import_and_run,
+    parse,
+)
+
+IMP = "IM4QX7N2BK9D3WZTRH5A"
+RUN = "R9TCQNRT4L47Q9VQWUF3"
+URL = f"https://api.arenasolutions.com/v1/imports/{IMP}/runs/{RUN}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"{IMP} {RUN}", ShowRun(IMP, RUN)),
+        (f"  {IMP.lower()}   {RUN.lower()} ", ShowRun(IMP, RUN)),
+        (URL, ShowRun(IMP, RUN)),
+        (f"<{URL}|run 14>", ShowRun(IMP, RUN)),
+        (f"{IMP} 14", ShowRunNumber(IMP, 14)),
+        (f"{IMP} #14", ShowRunNumber(IMP, 14)),
+        (f"{IMP} latest", ShowRunNumber(IMP, None)),
+        (IMP, ListRuns(IMP)),
+        (f"watch {IMP} {RUN}", WatchRun(IMP, RUN)),
+        (f"WATCH {URL}", WatchRun(IMP, RUN)),
+        (f"subscribe {IMP}", Subscribe(IMP, "all")),
+        (f"subscribe {IMP} failures", Subscribe(IMP, "failures")),
+        (f"subscribe {IMP} Warnings", Subscribe(IMP, "warnings")),
+        (f"unsubscribe {IMP}", Unsubscribe(IMP)),
+        ("list", ListWatches()),
+        ("status", Status()),
+        ("", Help()),
+        ("help", Help()),
+    ],
+)
+def test_grammar(text: str, expected: object) -> None:
+    """Each documented form gives its command, GUIDs upper-cased."""
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (f"{IMP[:-1]} {RUN}", "not a valid import GUID"),
+        (f"{IMP} {RUN}X", "not a valid run GUID"),
+        (f"{IMP} {RUN} extra", "got 3 words"),
+        (f"subscribe {IMP} loud", "not a filter"),
+        ("watch", "Usage: watch IMPORT RUN"),
+        ("unsubscribe", "Usage: unsubscribe IMPORT"),
+        ("https://example.com/nothing/here", "No Arena GUID"),
+    ],
+)
+def test_unparseable_text_gives_usage_and_reason(text: str, says: str) -> None:
+    """Anything unparseable is answered with usage plus what was wrong."""
+    command = parse(text)
+    assert isinstance(command, Help)
+    assert command.problem is not None
+    assert says in command.problem
+
+
+def test_free_text_prefers_an_import_run_link() -> None:
+    """A link's import/run pair wins over other GUID-shaped words in a message."""
+    text = f"internationalization ABCDEFGHIJ0123456789 broke: <{URL}|see run>"
+    assert find_import_and_run(text) == (IMP, RUN)
+
+
+def test_free_text_bare_guids_in_order() -> None:
+    """Without a link, the first two GUIDs are the import and the run."""
+    assert find_import_and_run(f"import {IMP.lower()} run {RUN} failed") == (IMP, RUN)
+    assert find_import_and_run(f"only {IMP} here") == (IMP, None)
+    assert find_import_and_run("internationalization is 20 letters") == (None, None)
