@@ -1,0 +1,268 @@
+"""`ArenaClient`: Arena's REST API in models, over one session per process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import TypeAdapter
+
+from bot.arena import _http
+from bot.arena._cache import Coalescer, TtlCache
+from bot.arena.errors import ArenaError, ArenaQuotaExceeded
+from bot.arena.guid import normalize_guid
+from bot.arena.models import Change, ImportDefinition, ImportRun, LoginResult
+from bot.arena.quota import Quota
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Params = tuple[tuple[str, str | int], ...]
+Reader = Callable[[httpx.Response], T]
+
+SESSION_HEADER = "arena_session_id"
+MAX_PAGE_SIZE = 400
+_LOGIN = TypeAdapter(LoginResult)
+_RUN = _http.reader(TypeAdapter(ImportRun))
+_RUNS = _http.reader(TypeAdapter(_http.Page[ImportRun]))
+_IMPORT = _http.reader(TypeAdapter(ImportDefinition))
+_CHANGES = _http.reader(TypeAdapter(_http.Page[Change]))
+
+
+class ArenaClient:
+    """Arena's import runs as models: one lazy login, quota, retries, cache, coalescing."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        email: str,
+        password: str,
+        workspace_id: int | None = None,
+        retries: int = 2,
+        backoff: float = 0.25,
+        cache_ttl: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._http = http
+        self._email = email
+        self._password = password
+        self._workspace_id = workspace_id
+        self._retries = max(0, retries)
+        self._backoff = backoff
+        self._quota = Quota()
+        self._token: str | None = None
+        self._logins: Coalescer[str] = Coalescer()
+        self._inflight: Coalescer[Any] = Coalescer()
+        self._runs: TtlCache[ImportRun] = TtlCache(cache_ttl, clock)
+        self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
+        self._changes: TtlCache[Change | None] = TtlCache(cache_ttl, clock)
+
+    def __repr__(self) -> str:
+        state = "logged in" if self._token else "not logged in"
+        return f"<ArenaClient {self._email} at {self._http.base_url} ({state})>"
+
+    @property
+    def quota(self) -> Quota:
+        """The request quota as the last response from Arena reported it."""
+        return self._quota
+
+    async def login(self) -> None:
+        """Log in now rather than on the first request; an open session is kept."""
+        await self._session()
+
+    async def close(self) -> None:
+        """Log out if logged in; failures are logged, not raised; `http` stays open."""
+        if len(self._logins):
+            try:
+                await self._session()
+            except ArenaError:
+                return
+        token, self._token = self._token, None
+        if token is None:
+            return
+        try:
+            response = await self._exchange("PUT", "/logout", token=token)
+        except ArenaError as exc:
+            logger.warning("Could not log out of Arena: %s", exc)
+            return
+        if response.is_success:
+            logger.info("Logged out of Arena")
+        else:
+            logger.warning("Arena answered HTTP %d to the logout", response.status_code)
+
+    async def get_run(self, import_guid: str, run_guid: str, *, fresh: bool = False) -> ImportRun:
+        """One import run; a finished one may come from the cache unless `fresh`."""
+        imp = normalize_guid(import_guid, what="import GUID")
+        run = normalize_guid(run_guid, what="run GUID")
+        if not fresh:
+            hit, cached = self._runs.get((imp, run))
+            if hit and cached is not None:
+                return cached
+        found = await self._get(_RUN, f"/imports/{imp}/runs/{run}")
+        if found.is_finished:
+            self._runs.put((imp, run), found)
+        return found
+
+    async def list_runs(
+        self,
+        import_guid: str,
+        *,
+        number: int | None = None,
+        status: str | None = None,
+        limit: int = 20,
+    ) -> list[ImportRun]:
+        """Up to `limit` runs of an import definition, newest (highest number) first."""
+        imp = normalize_guid(import_guid, what="import GUID")
+        filters: Params = ()
+        if number is not None:
+            filters += (("number", number),)
+        if status is not None:
+            filters += (("status", status),)
+        page_size = min(limit, MAX_PAGE_SIZE)
+        runs: dict[str, ImportRun] = {}
+        offset = 0
+        while len(runs) < limit:
+            params = (*filters, ("offset", offset), ("limit", page_size))
+            page = await self._get(_RUNS, f"/imports/{imp}/runs", params)
+            # A run started while paging shifts the pages; the GUID keeps each run once.
+            runs.update((run.guid, run) for run in page.results)
+            if len(page.results) < page_size:
+                break
+            offset += len(page.results)
+        newest_first = sorted(
+            runs.values(), key=lambda run: (run.number is not None, run.number or 0), reverse=True
+        )
+        return newest_first[: max(limit, 0)]
+
+    async def get_import(self, import_guid: str) -> ImportDefinition:
+        """One import definition, cached for `cache_ttl` seconds."""
+        imp = normalize_guid(import_guid, what="import GUID")
+        hit, cached = self._imports.get(imp)
+        if hit and cached is not None:
+            return cached
+        found = await self._get(_IMPORT, f"/imports/{imp}")
+        self._imports.put(imp, found)
+        return found
+
+    async def find_change(self, number: str) -> Change | None:
+        """The change with exactly this number, or None; both answers are cached."""
+        wanted = number.strip()
+        if not wanted:
+            return None
+        hit, cached = self._changes.get(wanted)
+        if hit:
+            return cached
+        page = await self._get(_CHANGES, "/changes", (("number", wanted),))
+        exact = [c for c in page.results if c.number and c.number.casefold() == wanted.casefold()]
+        found = next((c for c in exact if c.number == wanted), exact[0] if exact else None)
+        self._changes.put(wanted, found)
+        return found
+
+    async def get_error_content(self, import_guid: str, run_guid: str) -> str:
+        """The rows of a run that failed, as the CSV text Arena keeps for 60 days."""
+        imp = normalize_guid(import_guid, what="import GUID")
+        run = normalize_guid(run_guid, what="run GUID")
+        return await self._get(_http.text, f"/imports/{imp}/runs/{run}/errorContent")
+
+    async def _get(self, read: Reader[T], path: str, params: Params = ()) -> T:
+        """GET and read the answer; identical GETs in flight share one request."""
+
+        async def fetch() -> T:
+            return read(await self._request("GET", path, params))
+
+        result: T = await self._inflight.run((path, params), fetch)
+        return result
+
+    async def _request(self, method: str, path: str, params: Params = ()) -> httpx.Response:
+        """One request in the session: logs in as needed, once more on 401; errors raised."""
+        token = await self._session()
+        response = await self._exchange(method, path, params=params, token=token)
+        if response.status_code == 401:
+            logger.info("Arena answered 401 to %s %s; logging in again", method, path)
+            token = await self._renew(token)
+            response = await self._exchange(method, path, params=params, token=token)
+            if response.status_code == 401:
+                raise _http.session_refused(response)
+        if response.is_success:
+            return response
+        error = _http.error_for(response)
+        if isinstance(error, ArenaQuotaExceeded):
+            # Arena may omit the headers on a 429; the quota is spent all the same.
+            reset_at = error.reset_at or self._quota.reset_at
+            self._quota = replace(self._quota, remaining=0, reset_at=reset_at)
+        raise error
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params = (),
+        json: dict[str, Any] | None = None,
+        token: str | None = None,
+    ) -> httpx.Response:
+        """Send once (a GET up to `retries` more times); note the quota; any status back."""
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers[SESSION_HEADER] = token
+        retries = self._retries if method == "GET" else 0
+        attempt = 0
+        while True:
+            try:
+                response = await self._http.request(
+                    method, path, params=params or None, json=json, headers=headers
+                )
+            except httpx.TransportError as exc:
+                failure = _http.transport_error(exc, self._http.base_url)
+                if attempt >= retries:
+                    raise failure from exc
+                problem = str(failure)
+            else:
+                self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
+                if response.status_code < 500 or attempt >= retries:
+                    return response
+                problem = f"HTTP {response.status_code}"
+            delay = self._backoff * 2**attempt * random.uniform(0.5, 1.5)
+            attempt += 1
+            logger.warning("Arena %s %s: %s; retry %d/%d", method, path, problem, attempt, retries)
+            await asyncio.sleep(delay)
+
+    async def _session(self) -> str:
+        """The session token, logging in first if there is none (one login for all callers)."""
+        if self._token is not None:
+            return self._token
+        return await self._logins.run("login", self._login)
+
+    async def _renew(self, failed: str) -> str:
+        """A new token after `failed` got a 401, unless another caller already renewed it."""
+        if self._token == failed:
+            self._token = None
+        return await self._session()
+
+    async def _login(self) -> str:
+        """`POST /login` (never retried: a second login would cancel the first session)."""
+        body: dict[str, Any] = {"email": self._email, "password": self._password}
+        if self._workspace_id is not None:
+            body["workspaceId"] = self._workspace_id
+        response = await self._exchange("POST", "/login", json=body)
+        if not response.is_success:
+            raise _http.login_error(response, self._email)
+        result = _http.parse(_LOGIN, response)
+        self._token = result.session_id
+        if result.workspace_request_limit is not None:
+            self._quota = replace(self._quota, limit=result.workspace_request_limit)
+        logger.info(
+            "Logged in to Arena as %s (workspace %s %s)",
+            self._email,
+            result.workspace_id,
+            result.workspace_name or "",
+        )
+        return result.session_id
