@@ -1,0 +1,12 @@
+"""Listeners, one module per Slack feature; each has a `register(app)`."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.listeners import slash_command
+
+
+def register(app: AsyncApp) -> None:
+    """Attach every listener to `app`."""
+    slash_command.register(app)

@@ -1,0 +1,193 @@
+"""A local Slack: Web API methods and `response_url`s over real HTTP, recording every call."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+Listener = Callable[["SlackCall"], Awaitable[None] | None]
+
+BOT_USER_ID = "U0BOTUSER1"
+TEAM_ID = "T0DEMOTEAM"
+
+
+@dataclass(frozen=True)
+class SlackCall:
+    """One request the app made: a Web API method, or a post to a response_url."""
+
+    method: str  # "chat.postMessage", …, or "response_url"
+    body: dict[str, Any]
+    token: str | None
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        """The message's top-level text, if any."""
+        return str(self.body.get("text", ""))
+
+
+@dataclass
+class _Failure:
+    error: str
+    times: int | None
+    status: int = 200
+    retry_after: int | None = None
+
+
+class SlackStub:
+    """Records `chat.*`, `views.*`, `auth.test` and response_url posts; failures on demand."""
+
+    def __init__(self, *, token: str = "xoxb-local-stub") -> None:
+        self.token = token
+        self.calls: list[SlackCall] = []
+        self._failures: dict[str, list[_Failure]] = {}
+        self._listeners: list[Listener] = []
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on `host:port`; returns the Web API base URL (for `SLACK_API_URL`)."""
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{key}", self._response_url)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound = self._runner.addresses[0]
+        self.root = f"http://{host}:{bound[1]}"
+        self.url = f"{self.root}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def response_url(self, key: str = "r1") -> str:
+        """A response_url that records what the app posts to it."""
+        return f"{self.root}/response/{key}"
+
+    def fail(self, method: str, error: str, *, times: int | None = 1) -> None:
+        """Answer `method` with `{"ok": false, "error": error}` (`times=None`: always)."""
+        self._failures.setdefault(method, []).append(_Failure(error, times))
+
+    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+        """Answer `method` with HTTP 429 and `Retry-After`."""
+        failure = _Failure("ratelimited", times, status=429, retry_after=retry_after)
+        self._failures.setdefault(method, []).append(failure)
+
+    def on_call(self, listener: Listener) -> None:
+        """Call `listener` with every recorded call (the demo console prints them)."""
+        self._listeners.append(listener)
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        """The recorded calls of one method, oldest first."""
+        return [call for call in self.calls if call.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[SlackCall]:
+        """Wait until `method` was called `count` times; raise TimeoutError otherwise."""
+        await self.wait_until(lambda: len(self.calls_to(method)) >= count, timeout)
+        return self.calls_to(method)
+
+    async def response(self, key: str, timeout: float = 10.0) -> SlackCall:
+        """Wait for the first post to `response_url(key)` and return it."""
+
+        def posted() -> list[SlackCall]:
+            return [c for c in self.calls_to("response_url") if c.body.get("_key") == key]
+
+        await self.wait_until(lambda: bool(posted()), timeout)
+        return posted()[0]
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate()` holds after some recorded call."""
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(predicate)
+
+    async def _record(self, call: SlackCall) -> None:
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+        for listener in self._listeners:
+            result = listener(call)
+            if result is not None:
+                await result
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await _read_body(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else body.get("token")
+        await self._record(SlackCall(method, body, token))
+        if token != self.token:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if failure := self._take_failure(method):
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            payload = {"ok": False, "error": failure.error}
+            return web.json_response(payload, status=failure.status, headers=headers)
+        return web.json_response(self._answer(method, body))
+
+    def _take_failure(self, method: str) -> _Failure | None:
+        queue = self._failures.get(method)
+        if not queue:
+            return None
+        failure = queue[0]
+        if failure.times is not None:
+            failure.times -= 1
+            if failure.times <= 0:
+                queue.pop(0)
+        return failure
+
+    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        channel = body.get("channel", "C0DEMOCHAN")
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://demo.slack.local/",
+                "team": "Demo",
+                "user": "importrun",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0BOT00001",
+            }
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            return {"ok": True, "channel": channel, "ts": ts, "message": {**body, "ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": body.get("ts"), "text": body.get("text")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
+        if method.startswith("views."):
+            view = body.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts):09d}", "hash": "h1"}}
+        return {"ok": True}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await _read_body(request)
+        body["_key"] = request.match_info["key"]
+        await self._record(SlackCall("response_url", body, None))
+        return web.Response(text="ok")
+
+
+async def _read_body(request: web.Request) -> dict[str, Any]:
+    raw = await request.text()
+    if request.content_type == "application/json":
+        parsed = json.loads(raw or "{}")
+        return parsed if isinstance(parsed, dict) else {"_": parsed}
+    body: dict[str, Any] = dict(parse_qsl(raw))
+    for key in ("blocks", "view", "attachments"):
+        if isinstance(body.get(key), str):
+            body[key] = json.loads(body[key])
+    return body

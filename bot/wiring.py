@@ -1,0 +1,83 @@
+"""Builds the long-lived objects from `Settings` (with cli.py, the edge of the app)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import __version__
+from bot.arena.client import ArenaClient
+from bot.deps import Deps
+from bot.settings import Settings
+
+USER_AGENT = f"importrun-bot/{__version__} (+https://github.com/importrun-bot)"
+
+
+def slack_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client: `SLACK_API_URL`, retries on connection errors, 429 and 5xx."""
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    base_url = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else settings.slack_api_url + "/"
+    )
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=15,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def arena_http(settings: Settings) -> httpx.AsyncClient:
+    """The one HTTP client for Arena: base URL, timeouts, User-Agent."""
+    base_url = settings.arena_api_url.rstrip("/") + "/"
+    timeout = httpx.Timeout(
+        settings.arena_timeout_seconds, connect=min(5.0, settings.arena_timeout_seconds)
+    )
+    return httpx.AsyncClient(
+        base_url=base_url,
+        timeout=timeout,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+    )
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything a command of the CLI needs, open until the context ends."""
+
+    deps: Deps
+    slack: AsyncWebClient
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open the Arena session lazily; on exit log out of Arena and close connections."""
+    settings.require("arena_email", "arena_password")
+    assert settings.arena_email is not None
+    assert settings.arena_password is not None
+    async with arena_http(settings) as http:
+        arena = ArenaClient(
+            http,
+            email=settings.arena_email,
+            password=settings.arena_password.get_secret_value(),
+            workspace_id=settings.arena_workspace_id,
+        )
+        try:
+            yield Runtime(deps=Deps(settings=settings, arena=arena), slack=slack_client(settings))
+        finally:
+            await arena.close()
