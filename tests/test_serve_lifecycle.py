@@ -1,0 +1,69 @@
+"""`serve` starts, answers, and on SIGTERM finishes what is in flight and logs out of Arena."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
+from bot.demo.simulator import ArenaSimulator
+from bot.demo.slack_events import SlackEvents
+from bot.demo.slack_stub import SlackStub
+from support import SIGNING_SECRET, BotProcess, bot_env, free_port
+
+
+async def test_sigterm_finishes_in_flight_work_and_logs_out(tmp_path: Path) -> None:
+    """A card asked for just before SIGTERM still arrives; then the Arena session is closed."""
+    arena, slack = ArenaSimulator(), SlackStub()
+    await arena.start()
+    await slack.start()
+    bot = BotProcess(
+        bot_env(arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=tmp_path),
+        tmp_path,
+    )
+    try:
+        await bot.start()
+        arena.latency = 0.5
+        async with httpx.AsyncClient() as http:
+            events = SlackEvents(http, f"{bot.base}/slack/events", SIGNING_SECRET)
+            acked = await events.slash_command(
+                f"{SEED_IMPORT_GUID} {SEED_RUN_GUID}", response_url=slack.response_url("late")
+            )
+        assert acked.status_code == 200
+        await asyncio.sleep(0.1)  # the listener is now waiting on Arena
+        assert await bot.stop() == 0, bot.output()
+        reply = await slack.response("late", timeout=1)
+        assert "134,881" in reply.text + json.dumps(reply.body["blocks"])
+        assert arena.stats.logins == 1
+        assert arena.stats.logouts == 1
+        assert "Traceback" not in bot.output()
+    finally:
+        if bot.proc and bot.proc.returncode is None:
+            await bot.stop()
+        await slack.stop()
+        await arena.stop()
+
+
+async def test_missing_settings_are_named_in_one_sentence(tmp_path: Path) -> None:
+    """Without Slack credentials `serve` exits 2 naming each missing variable, no pydantic dump."""
+    env = bot_env(
+        arena_url="http://127.0.0.1:9/v1",
+        slack_url="http://127.0.0.1:9/api/",
+        port=free_port(),
+        workdir=tmp_path,
+    )
+    del env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"]
+    bot = BotProcess(env, tmp_path)
+    with pytest.raises(RuntimeError, match="serve exited 2"):
+        await bot.start(timeout=5)
+    assert bot.proc is not None
+    assert await bot.proc.wait() == 2
+    out = bot.output()
+    assert "SLACK_BOT_TOKEN" in out
+    assert "SLACK_SIGNING_SECRET" in out
+    assert "validation error" not in out
+    assert "Traceback" not in out
