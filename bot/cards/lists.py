@@ -1,0 +1,113 @@
+"""Short answers: an import's recent runs, usage help, and one-sentence errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, SectionBlock
+
+from bot import ids
+from bot.arena.models import ImportDefinition, ImportRun
+from bot.cards.common import (
+    BUTTON_VALUE,
+    HEADER_TEXT,
+    Message,
+    button,
+    button_value,
+    mrkdwn,
+    plain,
+    run_name,
+    section,
+    status_emoji,
+)
+from bot.cards.text import ago, clip, inline, plural
+
+MAX_RUNS = 10
+NAME = 200
+SENTENCE = 2000
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+USAGE = f"""\
+*{ids.COMMAND}* shows Arena import runs. `IMPORT` and `RUN` are 20-character GUIDs \
+(any case); an Arena URL that contains them works too.
+• `{ids.COMMAND} IMPORT RUN`: the run's card
+• `{ids.COMMAND} IMPORT 14`, `{ids.COMMAND} IMPORT #14`, `{ids.COMMAND} IMPORT latest`: \
+a run by its number, or the newest run
+• `{ids.COMMAND} IMPORT`: the import's recent runs, newest first
+• `{ids.COMMAND} watch IMPORT RUN`: post the card here and update it when the run finishes
+• `{ids.COMMAND} subscribe IMPORT [all|failures|warnings]`: hear about every finished run \
+of that import here (or only failed ones, or ones with errors or warnings)
+• `{ids.COMMAND} unsubscribe IMPORT`: stop hearing about it
+• `{ids.COMMAND} list`: this channel's watches and subscriptions
+• `{ids.COMMAND} status`: is Arena reachable, requests left today, polling"""
+EXAMPLE = (
+    f"For example: `{ids.COMMAND} 8RKXM2L4Q0ZP7C1VWN3T R9TCQNRT4L47Q9VQWUF3` or "
+    f"`{ids.COMMAND} subscribe 8RKXM2L4Q0ZP7C1VWN3T failures`"
+)
+
+
+def _newest(runs: Sequence[ImportRun]) -> list[ImportRun]:
+    """The newest runs first: by start time, then by number."""
+    ordered = sorted(
+        runs,
+        key=lambda r: (r.creation_date_time or _OLDEST, r.number or 0),
+        reverse=True,
+    )
+    return ordered[:MAX_RUNS]
+
+
+def _run_line(run: ImportRun, now: datetime) -> str:
+    """One run: status emoji, number, status, counts, age."""
+    parts = [f"{status_emoji(run)} *{inline(run_name(run), 100)}* {inline(run.status, 100)}"]
+    if not run.commit:
+        parts.append("preview")
+    parts.append(f"{run.success_count:,} of {run.total_count:,} rows")
+    if run.error_count > 0:
+        parts.append(f"{run.error_count:,} failed")
+    if run.warnings.total > 0:
+        parts.append(plural(run.warnings.total, "warning"))
+    if run.creation_date_time:
+        parts.append(ago(run.creation_date_time, now))
+    return " · ".join(parts)
+
+
+def runs_list(definition: ImportDefinition, runs: Sequence[ImportRun], *, now: datetime) -> Message:
+    """An import definition and its newest runs, each with a Show button."""
+    name = definition.name or definition.guid
+    number = f" (#{definition.number})" if definition.number is not None else ""
+    blocks: list[Block] = [HeaderBlock(text=plain(f"📥 {name}{number}", HEADER_TEXT))]
+    if definition.description:
+        blocks.append(section(inline(definition.description, SENTENCE)))
+    newest = _newest(runs)
+    for run in newest:
+        value = button_value(definition.guid, run.guid)
+        accessory = (
+            button("Show", ids.ACTION_SHOW_RUN, value) if len(value) <= BUTTON_VALUE else None
+        )
+        blocks.append(SectionBlock(text=mrkdwn(_run_line(run, now)), accessory=accessory))
+    if not newest:
+        blocks.append(section("This import has no runs yet."))
+    footer = f"Import `{inline(definition.guid, 100)}` · newest {plural(len(newest), 'run')}"
+    blocks.append(ContextBlock(elements=[mrkdwn(footer)]))
+    text = f"{name}{number}: newest {plural(len(newest), 'run')}"
+    return Message(text=inline(text, SENTENCE), blocks=blocks)
+
+
+def error_message(sentence: str, *, markup: bool = False) -> Message:
+    """A one-sentence failure reply; escaped, unless it is the bot's own finished `markup`."""
+    body = clip(sentence, SENTENCE) if markup else inline(sentence, SENTENCE)
+    text = f":warning: {body or 'Something went wrong.'}"
+    return Message(text=text, blocks=[section(text)])
+
+
+def help_message(problem: str | None = None) -> Message:
+    """Usage of the slash command with examples, after what was wrong (if anything)."""
+    blocks: list[Block] = []
+    text = f"Usage: {ids.COMMAND} IMPORT RUN, IMPORT 14, IMPORT, watch, subscribe, list, status"
+    if problem:
+        sentence = f":warning: {inline(problem, SENTENCE)}"
+        blocks.append(section(sentence))
+        text = f"{sentence} {text}"
+    blocks += [section(USAGE), ContextBlock(elements=[mrkdwn(EXAMPLE)])]
+    return Message(text=text, blocks=blocks)
