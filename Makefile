@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 # Serve when a Slack bot token is configured (environment or .env), else the no-secrets demo.
 run: install
-	@if [ -n "$$SLACK_BOT_TOKEN" ] || grep -qs '^SLACK_BOT_TOKEN=.' .env; then \
+	@if [ -n "$$SLACK_BOT_TOKEN" ] || grep -qsE '^SLACK_BOT_TOKEN=[^[:space:]#]' .env; then \
 		$(BIN)/importrun-bot serve; \
 	else \
 		$(BIN)/importrun-bot demo; \

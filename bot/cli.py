@@ -8,14 +8,17 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot import __version__
+from bot import __version__, cli_commands
 from bot.server import serve
 from bot.settings import Settings, SettingsError, load_settings
 from bot.wiring import open_runtime
 
-EPILOG = """examples:
+EPILOG = (
+    """examples:
   importrun-bot serve                 run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)
 """
+    + cli_commands.EXAMPLES
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "ARENA_PASSWORD=… importrun-bot serve",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    cli_commands.add_to(commands)
     return parser
 
 
@@ -60,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return asyncio.run(_serve(settings))
+        if args.command in cli_commands.NAMES:
+            return cli_commands.run(args, settings)
     except SettingsError as exc:
         print(f"importrun-bot: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # `ARENA_WORKSPACE_ID=` (as in .env.example) means unset, not an empty value.
+        env_ignore_empty=True,
         case_sensitive=False,
         frozen=True,
         secrets_dir=_SECRETS_DIR if _SECRETS_DIR.is_dir() else None,
@@ -54,7 +56,7 @@ class Settings(BaseSettings):
 
     def missing(self, *names: str) -> list[str]:
         """The environment names among `names` that have no value."""
-        return [name.upper() for name in names if getattr(self, name) in (None, "")]
+        return [name.upper() for name in names if _blank(getattr(self, name))]
 
     def require(self, *names: str) -> None:
         """Raise `SettingsError` naming every required setting that is missing."""
@@ -77,6 +79,13 @@ def load_settings(**overrides: Any) -> Settings:
             shown = "" if _is_secret(name) else f" (got {error.get('input')!r})"
             problems.append(f"{name}: {error['msg']}{shown}.")
         raise SettingsError(" ".join(problems)) from None
+
+
+def _blank(value: object) -> bool:
+    """No value: unset, or set to nothing (`ARENA_PASSWORD=` in .env is a SecretStr(""))."""
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return value is None or value == ""
 
 
 def _is_secret(name: str) -> bool:

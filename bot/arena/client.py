@@ -33,6 +33,7 @@ _LOGIN = TypeAdapter(LoginResult)
 _RUN = _http.reader(TypeAdapter(ImportRun))
 _RUNS = _http.reader(TypeAdapter(_http.Page[ImportRun]))
 _IMPORT = _http.reader(TypeAdapter(ImportDefinition))
+_IMPORTS = _http.reader(TypeAdapter(_http.Page[ImportDefinition]))
 _CHANGES = _http.reader(TypeAdapter(_http.Page[Change]))
 
 
@@ -151,6 +152,12 @@ class ArenaClient:
         found = await self._get(_IMPORT, f"/imports/{imp}")
         self._imports.put(imp, found)
         return found
+
+    async def list_imports(self, *, limit: int = 20) -> list[ImportDefinition]:
+        """The first `limit` (at most 400) import definitions the user may see: one request."""
+        params: Params = (("offset", 0), ("limit", max(1, min(limit, MAX_PAGE_SIZE))))
+        page = await self._get(_IMPORTS, "/imports", params)
+        return list(page.results)
 
     async def find_change(self, number: str) -> Change | None:
         """The change with exactly this number, or None; both answers are cached."""

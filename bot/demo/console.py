@@ -1,0 +1,253 @@
+"""The demo console: a person types what they would type in Slack and reads the app's answers."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import httpx
+
+from bot import ids
+from bot.demo.slack_events import SlackEvents
+from bot.demo.slack_stub import BOT_USER_ID, SlackCall
+from bot.demo.terminal import ANSWER, DemoSlack, LineReader
+from bot.render import Button, Rendered, render_message, render_view
+
+USER = "U0PERSON01"
+CHANNEL = "C0DEMOCHAN"
+NAMES = {USER: "you", BOT_USER_ID: "importrun", CHANNEL: "plm-imports"}
+PROMPT = "> "
+REPLY_TIMEOUT = 20.0
+QUIET = 0.3  # a reply is complete once Slack has heard nothing more for this long
+WIDTH = 72
+HELP = """\
+This console plays Slack for the demo app:
+  /importrun TEXT  (or just TEXT)  sends the slash command, signed as Slack signs it
+  a number                         presses that button of the last card or modal
+  help                             this text and the app's own usage
+  exit or Ctrl-D                   stops the demo
+Posts the app makes on its own (watched runs, subscriptions) appear as they arrive."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The last message or modal that had buttons: what a number presses."""
+
+    buttons: list[Button]
+    call: SlackCall
+    ts: str
+
+
+class Console:
+    """Reads lines, sends them as Slack would, prints what the app sends back."""
+
+    def __init__(
+        self, slack: DemoSlack, events: SlackEvents, out: TextIO, *, interactive: bool
+    ) -> None:
+        self._slack = slack
+        self._events = events
+        self._out = out
+        self._interactive = interactive
+        self._target: Target | None = None
+        self._keys = itertools.count(1)
+        self._at_prompt = False
+        slack.on_call(self.show)
+
+    async def run(self, lines: LineReader) -> None:
+        """Until `exit` or the end of input."""
+        while True:
+            if self._interactive:
+                self._write(PROMPT, newline=False)
+                self._at_prompt = True
+            line = await lines.readline()
+            self._at_prompt = False
+            if line is None:
+                break
+            if not self._interactive and line.strip():
+                self._write("\n" + PROMPT + line.strip())
+            if not await self.handle(line.strip()):
+                break
+        self._write("\nDemo stopped.")
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line; False when the person wants to stop."""
+        word = line.lower()
+        if not line:
+            return True
+        if word in {"exit", "quit", "bye"}:
+            return False
+        if word in {"help", "?"}:
+            self._write(HELP)
+            await self.command("help")
+        elif line.isdigit():
+            await self.press(int(line))
+        elif line.startswith("/") and line.split()[0] != ids.COMMAND:
+            self._write(f"Only {ids.COMMAND} is installed in this workspace.")
+        else:
+            await self.command(line.removeprefix(ids.COMMAND).strip())
+        return True
+
+    async def command(self, text: str) -> None:
+        """Send `/importrun text` and wait for the app's answer."""
+        before = len(self._slack.calls)
+        url = self._slack.response_url(f"c{next(self._keys)}")
+        response = await self._events.slash_command(text, response_url=url, channel=CHANNEL)
+        await self._answered(response, before)
+
+    async def press(self, number: int) -> None:
+        """Press button `number` of the last card or modal, as Slack sends a block action."""
+        target = self._target
+        button = next((b for b in target.buttons if b.number == number), None) if target else None
+        if target is None or button is None:
+            self._write(f"There is no button [{number}] on the last card.")
+            return
+        if button.url:
+            self._write(f"↗ {button.label} opens {button.url} in a browser.")
+        before = len(self._slack.calls)
+        response = await self._events.block_action(button.action(), **self._where(target))
+        await self._answered(response, before, expect_reply=not button.url)
+
+    def show(self, call: SlackCall) -> None:
+        """Print one call the app made to Slack (listener of the Slack stub)."""
+        shown = self._render(call)
+        if shown is None:
+            return
+        title, rendered = shown
+        lead = "\n" if self._at_prompt else ""
+        self._write(f"{lead}── {title} " + "─" * max(3, WIDTH - len(title) - 4))
+        if rendered is not None:
+            self._write(rendered.text)
+            if rendered.buttons:
+                self._target = Target(rendered.buttons, call, _fake_ts())
+        if self._at_prompt:
+            self._write(PROMPT, newline=False)
+
+    def _render(self, call: SlackCall) -> tuple[str, Rendered | None] | None:
+        body, method = call.body, call.method
+        where = "#" + NAMES.get(str(body.get("channel", CHANNEL)), str(body.get("channel")))
+        if method == "response_url":
+            if _true(body.get("delete_original")):
+                return "the app removed its earlier reply", None
+            public = body.get("response_type") == "in_channel"
+            title = f"message in {where}" if public else "reply only you can see"
+            if _true(body.get("replace_original")):
+                title = f"updated {title}"
+            return title, self._message(body)
+        if method == "chat.postMessage":
+            thread = " (reply in a thread)" if body.get("thread_ts") else ""
+            return f"@importrun in {where}{thread}", self._message(body)
+        if method == "chat.update":
+            return f"@importrun updated its message in {where}", self._message(body)
+        if method == "chat.postEphemeral":
+            return f"@importrun in {where}, only you can see this", self._message(body)
+        if method in {"views.open", "views.push", "views.update"}:
+            verb = "updated" if method == "views.update" else "opened"
+            return f"modal {verb}", render_view(_view(body), names=NAMES)
+        if method == "chat.delete":
+            return f"@importrun deleted a message in {where}", None
+        if method == "auth.test":
+            return None
+        return f"Slack API call {method}", None
+
+    def _message(self, body: dict[str, Any]) -> Rendered:
+        return render_message(body, names=NAMES)
+
+    def _where(self, target: Target) -> dict[str, Any]:
+        """Where the pressed button was, as Slack describes it in a block_actions payload."""
+        call, body = target.call, target.call.body
+        response_url = self._slack.response_url(f"a{next(self._keys)}")
+        if call.method.startswith("views."):
+            return {"view": _view(body) | {"id": _answered_view_id(body), "state": {"values": {}}}}
+        if call.method == "response_url" and body.get("response_type") != "in_channel":
+            # Slack sends no `message` for an ephemeral one: only where it was.
+            container = {"type": "message", "message_ts": target.ts, "channel_id": CHANNEL}
+            return {"response_url": response_url, "container": container | {"is_ephemeral": True}}
+        channel = str(body.get("channel", CHANNEL))
+        answer = body.get(ANSWER) or {}
+        ts = str(body.get("ts") or answer.get("ts") or target.ts)
+        message = {
+            "type": "message",
+            "ts": ts,
+            "user": BOT_USER_ID,
+            "bot_id": "B0BOT00001",
+            "text": body.get("text", ""),
+            "blocks": body.get("blocks", []),
+        }
+        return {
+            "response_url": response_url,
+            "channel": channel,
+            "message": message,
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+        }
+
+    async def _answered(
+        self, response: httpx.Response, before: int, *, expect_reply: bool = True
+    ) -> None:
+        """Report an error status, show an immediate answer, then wait for the app's calls."""
+        if response.status_code != 200:
+            reason = "it has no listener for this" if response.status_code == 404 else "an error"
+            self._write(
+                f"The app answered HTTP {response.status_code} ({reason}); "
+                "Slack would show the person an error."
+            )
+            return
+        if response.content.strip():
+            with_body = _json(response.content)
+            if with_body.get("text") or with_body.get("blocks"):
+                self._write(self._message(with_body).text)
+                expect_reply = False
+        if not expect_reply:
+            return
+        try:
+            await self._slack.wait_until(lambda: self._new_calls(before) > 0, REPLY_TIMEOUT)
+        except TimeoutError:
+            self._write(f"(No answer from the app within {REPLY_TIMEOUT:g} s.)")
+            return
+        await self._quiet()
+
+    def _new_calls(self, before: int) -> int:
+        return sum(1 for call in self._slack.calls[before:] if call.method != "auth.test")
+
+    async def _quiet(self, longest: float = 3.0) -> None:
+        """Let the rest of a reply arrive (a reply may be several calls)."""
+        deadline = time.monotonic() + longest
+        while time.monotonic() < deadline:
+            seen = len(self._slack.calls)
+            await asyncio.sleep(QUIET)
+            if len(self._slack.calls) == seen:
+                return
+
+    def _write(self, text: str, *, newline: bool = True) -> None:
+        self._out.write(text + ("\n" if newline else ""))
+        self._out.flush()
+
+
+def _true(value: object) -> bool:
+    return value is True or value == "true"
+
+
+def _json(raw: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        return {"text": raw.decode(errors="replace")}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _view(body: dict[str, Any]) -> dict[str, Any]:
+    view = body.get("view") or {}
+    parsed = json.loads(view) if isinstance(view, str) else view
+    return dict(parsed) if isinstance(parsed, dict) else {}
+
+
+def _answered_view_id(body: dict[str, Any]) -> str:
+    answer = body.get(ANSWER) or {}
+    return str((answer.get("view") or {}).get("id") or body.get("view_id") or "V0DEMO0001")
+
+
+def _fake_ts() -> str:
+    return f"{time.time():.6f}"

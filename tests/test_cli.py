@@ -1,0 +1,250 @@
+"""`show`, `post` and `check` as real processes against the Arena simulator and the Slack stub."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot.cli import main
+from bot.demo.seed import (
+    BOM_FAILED_RUN_GUID,
+    BOM_IMPORT_GUID,
+    RUNNING_RUN_GUID,
+    SEED_IMPORT_GUID,
+    SEED_RUN_GUID,
+)
+from bot.demo.simulator import ArenaSimulator, RunTimeline
+from bot.demo.slack_stub import SlackStub
+from support import bot_env, free_port
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+CHANNEL = "C0CIJOBS01"
+LATE_RUN_GUID = "L8TQ2WX4NZ7KD3RM9BPC"
+
+
+@dataclass
+class Result:
+    """What a command printed and how it ended."""
+
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class World:
+    """The simulator and the Slack stub the commands are pointed at."""
+
+    arena: ArenaSimulator
+    slack: SlackStub
+    workdir: Path
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The settings of a bot pointed at this world, plus `extra`."""
+        settings = bot_env(
+            arena_url=self.arena.url,
+            slack_url=self.slack.url,
+            port=free_port(),
+            workdir=self.workdir,
+        )
+        return settings | {"PYTHONIOENCODING": "utf-8"} | extra
+
+    async def run(self, *args: str, **env: str) -> Result:
+        """`importrun-bot ARGS` (its `main()`, in a worker thread) with the world's settings."""
+        return await asyncio.to_thread(_main, list(args), self.env(**env), self.workdir)
+
+    async def process(self, *args: str, **env: str) -> Result:
+        """`python -m bot ARGS` as a real process; waits for it to end."""
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            *args,
+            cwd=self.workdir,
+            env=self.env(**env),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+        assert proc.returncode is not None
+        return Result(proc.returncode, out.decode(), err.decode())
+
+
+def _main(argv: list[str], env: dict[str, str], cwd: Path) -> Result:
+    """Run `main(argv)` as the process would: its environment, working directory, streams."""
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    root = logging.getLogger()
+    saved_level, saved_handlers = root.level, list(root.handlers)
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        root.setLevel(saved_level)
+        root.handlers[:] = saved_handlers
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    """A seeded simulator on the real clock and a Slack stub, for the module."""
+    arena, slack = ArenaSimulator(), SlackStub()
+    await arena.start()
+    await slack.start()
+    yield World(arena, slack, tmp_path_factory.mktemp("cli"))
+    await slack.stop()
+    await arena.stop()
+
+
+def posts(world: World) -> list[dict[str, object]]:
+    """The bodies of chat.postMessage calls to the CI channel."""
+    return [
+        c.body for c in world.slack.calls_to("chat.postMessage") if c.body["channel"] == CHANNEL
+    ]
+
+
+async def test_show_prints_the_card_as_text(world: World) -> None:
+    """`show` prints the card readably: header, figures, change order, no mrkdwn."""
+    result = await world.run("show", SEED_IMPORT_GUID, SEED_RUN_GUID.lower())
+    assert result.code == 0, result.err
+    assert result.out.startswith("⚠️ Import run #14 · COMPLETE\n")
+    for figure in ("Rows: 134,881", "Failed: 19 (0.01 %)", "ECO-002114"):
+        assert figure in result.out
+    assert "*" not in result.out
+
+
+async def test_show_json_is_valid_block_kit(world: World) -> None:
+    """`show --json` prints `{"blocks": [...]}` that slack_sdk's Block Kit models accept."""
+    url = f"https://app.bom.com/imports/{SEED_IMPORT_GUID}/runs/{SEED_RUN_GUID}"
+    result = await world.run("show", url, "--json")
+    assert result.code == 0, result.err
+    payload = json.loads(result.out)
+    assert list(payload) == ["blocks"]
+    blocks = [Block.parse(block) for block in payload["blocks"]]
+    for block in blocks:
+        assert block is not None
+        block.validate_json()
+    assert isinstance(blocks[0], HeaderBlock)
+    assert "134,881" in result.out
+
+
+async def test_show_bad_guid_is_a_usage_error(world: World) -> None:
+    """A malformed GUID: one sentence, exit code 2, and no request to Arena."""
+    before = world.arena.stats.requests
+    result = await world.run("show", SEED_IMPORT_GUID, "NOT-A-GUID")
+    assert result.code == 2
+    assert "not a valid run GUID" in result.err
+    assert "Traceback" not in result.err
+    assert world.arena.stats.requests == before
+
+
+async def test_post_wait_posts_once_after_the_run_finishes(world: World) -> None:
+    """`post --wait` polls while the run is RUNNING and posts its card once, finished."""
+    world.arena.add_run(
+        SEED_IMPORT_GUID,
+        {"guid": LATE_RUN_GUID, "status": "COMPLETE", "totalCount": 900, "successCount": 900},
+        timeline=RunTimeline(running_after=0.0, finished_after=2.0),
+    )
+    before = world.arena.stats.by_route.copy()
+    result = await world.run(
+        "post", SEED_IMPORT_GUID, LATE_RUN_GUID, "--channel", CHANNEL, "--wait",
+        POLL_INTERVAL_SECONDS="0.5", POLL_MAX_INTERVAL_SECONDS="0.75",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert "is RUNNING; next check in 0.5 s" in result.out
+    assert f"to {CHANNEL}" in result.out
+    (posted,) = posts(world)
+    assert "COMPLETE" in str(posted["text"])
+    assert "Import run #17 · COMPLETE" in json.dumps(posted["blocks"], ensure_ascii=False)
+    polled = sum((world.arena.stats.by_route - before).values())
+    assert polled >= 3  # the first look, at least one poll while running, the finished run
+
+
+async def test_post_wait_gives_up_at_the_timeout(world: World) -> None:
+    """A run still running at `--timeout`: nothing posted, exit 1, a sentence saying so."""
+    before = len(posts(world))
+    result = await world.run(
+        "post", SEED_IMPORT_GUID, RUNNING_RUN_GUID, "--channel", CHANNEL, "--wait",
+        "--timeout", "1", POLL_INTERVAL_SECONDS="0.5",
+    )  # fmt: skip
+    assert result.code == 1
+    assert "was still RUNNING after 1 s; nothing was posted" in result.err
+    assert len(posts(world)) == before
+
+
+async def test_post_fail_on_errors(world: World) -> None:
+    """`--fail-on-errors` posts the card and still exits 3 when the run had failed rows."""
+    before = len(posts(world))
+    result = await world.run(
+        "post", BOM_IMPORT_GUID, BOM_FAILED_RUN_GUID, "--channel", CHANNEL, "--fail-on-errors"
+    )
+    assert result.code == 3
+    assert "The run had 14 failed rows" in result.err
+    assert len(posts(world)) == before + 1
+
+
+async def test_post_where_the_bot_is_not_invited(world: World) -> None:
+    """Slack's not_in_channel becomes a sentence on how to fix it, and exit code 1."""
+    world.slack.fail("chat.postMessage", "not_in_channel")
+    result = await world.run("post", SEED_IMPORT_GUID, SEED_RUN_GUID, "--channel", CHANNEL)
+    assert result.code == 1
+    assert f"the bot is not a member of {CHANNEL}; invite it with /invite @importrun" in result.err
+
+
+async def test_check_all_in_order(world: World) -> None:
+    """`check` logs in, reads the definitions and the quota, and calls auth.test."""
+    result = await world.run("check")
+    assert result.code == 0, result.out + result.err
+    assert "ok      Arena: logged in as integration@example.com" in result.out
+    assert "ok      Arena: the user sees 2 import definition(s)." in result.out
+    assert "requests left today" in result.out
+    assert "ok      Slack: auth.test accepts the bot token" in result.out
+    assert world.slack.calls_to("auth.test")
+
+
+async def test_check_wrong_arena_password(world: World) -> None:
+    """A wrong password: one clear line naming the settings, exit code 2, no secret shown."""
+    result = await world.process("check", ARENA_PASSWORD="not-the-password")
+    assert result.code == 2
+    problems = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
+    assert len(problems) == 1
+    assert "ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is wrong" in problems[0]
+    assert "Arena refused the login" in problems[0]
+    assert "not-the-password" not in result.out + result.err
+    assert "Traceback" not in result.err
+
+
+async def test_check_names_each_missing_setting(world: World) -> None:
+    """With nothing configured, each missing setting has its own line; exit code 2."""
+    result = await world.run(
+        "check", ARENA_EMAIL="", ARENA_PASSWORD="", SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=""
+    )
+    assert result.code == 2
+    for name in ("ARENA_EMAIL", "ARENA_PASSWORD", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"):
+        assert sum(line.startswith(f"PROBLEM {name} ") for line in result.out.splitlines()) == 1
+
+
+async def test_check_arena_unreachable(world: World) -> None:
+    """Arena not answering at all is exit code 1, naming ARENA_API_URL."""
+    result = await world.run("check", ARENA_API_URL=f"http://127.0.0.1:{free_port()}/v1")
+    assert result.code == 1
+    assert "PROBLEM ARENA_API_URL: Arena could not be reached" in result.out
