@@ -6,6 +6,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from bot import browse
 from bot.arena.errors import (
     ArenaAuthError,
     ArenaError,
@@ -18,7 +19,7 @@ from bot.arena.errors import (
 from bot.arena.models import Change, ImportRun
 from bot.cards import CardButton, Message, error_message, help_message, run_card
 from bot.cards.text import escape, slack_date
-from bot.commands import Command, Help, ShowRun
+from bot.commands import Command, Help, ListRuns, ShowRun, ShowRunNumber
 from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def explain(error: ArenaError) -> str:
     said = escape(error.arena_message) if error.arena_message else None
     detail = f" (Arena said: {said})" if said else ""
     match error:
-        case InvalidGuid():
+        case InvalidGuid() | browse.RunNumberNotFound():
             return escape(str(error))
         case ArenaNotFound():
             return (
@@ -124,6 +125,11 @@ async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
     match command:
         case ShowRun(import_guid=import_guid, run_guid=run_guid):
             return await run_message(deps, import_guid, run_guid)
+        case ShowRunNumber(import_guid=import_guid, number=number):
+            run = await browse.run_by_number(deps.arena, import_guid, number)
+            return await card_for(deps, run, import_guid=import_guid)
+        case ListRuns(import_guid=import_guid):
+            return await browse.recent_runs(deps.arena, import_guid)
         case Help(problem=problem):
             return help_message(problem)
         case _:
