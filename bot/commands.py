@@ -103,9 +103,10 @@ def find_import_and_run(text: str) -> tuple[str | None, str | None]:
     for match in _IMPORT_RUN_PATH.finditer(text):
         if match.group(2):
             return match.group(1).upper(), match.group(2).upper()
-    guids = [g for g in _CANDIDATE.findall(text) if _looks_like_guid(g)]
-    first = guids[0].upper() if guids else None
-    second = guids[1].upper() if len(guids) > 1 else None
+    # A GUID repeated (a message's text echoed in its blocks) is still one GUID, not a pair.
+    guids = list(dict.fromkeys(g.upper() for g in _CANDIDATE.findall(text) if _looks_like_guid(g)))
+    first = guids[0] if guids else None
+    second = guids[1] if len(guids) > 1 else None
     return first, second
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners import slash_command
+from bot.listeners import actions, shortcut, slash_command, views
 
 
 def register(app: AsyncApp) -> None:
     """Attach every listener to `app`."""
     slash_command.register(app)
+    shortcut.register(app)
+    actions.register(app)
+    views.register(app)
