@@ -162,11 +162,15 @@ def _rich_text(block: Json) -> str:
 
 def _render(blocks: Sequence[Json], fallback: str, r: _Renderer) -> list[str]:
     lines: list[str] = []
+    one_liner = False  # a list of one-line sections (warnings, runs) stays a compact list
     for block in blocks:
         rendered = r.block(block)
-        if lines and block.get("type") in ("section", "context", "actions") and lines[-1]:
+        spaced = block.get("type") in ("section", "context", "actions")
+        single = block.get("type") == "section" and len(rendered) == 1
+        if lines and spaced and lines[-1] and not (one_liner and single):
             lines.append("")
         lines += rendered
+        one_liner = single
     if not blocks and fallback:
         lines = plain_text(fallback, tz=r.tz, now=r.now, names=r.names).splitlines()
     return lines

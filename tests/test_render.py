@@ -152,7 +152,8 @@ def test_modal_shows_title_blocks_and_paging_buttons() -> None:
     lines = rendered.text.splitlines()
     assert lines[0] == "▣ Warnings · run #12"
     assert "60 warnings in import run #12 · 1–40" in rendered.text
-    assert "336 Row 39: space stripped." in rendered.text
+    assert "336 Row 39: space stripped.\n336 Row 40" not in rendered.text
+    assert "336 Row 38: space stripped.\n336 Row 39: space stripped." in rendered.text
     assert "Row 40:" not in rendered.text
     assert lines[-1] == "(Close)"
     assert [(b.label, b.action_id) for b in rendered.buttons] == [
