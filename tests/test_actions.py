@@ -220,6 +220,19 @@ async def test_failed_rows_modal_shows_the_first_rows_and_the_total(world: World
     assert world.route("GET /imports/{g}/runs/{g}/errorContent") == before + 1
 
 
+async def test_failed_rows_when_arena_no_longer_has_the_file(world: World) -> None:
+    """Arena deletes error files after 60 days: the modal says so instead of "no such run"."""
+    card = await private_card(world, SEED_IMPORT_GUID, ERROR_RUN_GUID, "expired-card")
+    updated = len(world.slack.calls_to("views.update"))
+    world.arena.fail_next(1, status=404)  # the run is cached; errorContent is asked next
+    try:
+        await press(world, card, ids.ACTION_FAILED_ROWS)
+        view = view_of((await world.slack.wait_for("views.update", updated + 1))[-1])
+    finally:
+        world.arena.fail_next(0)
+    assert "no longer has this run's error file" in everything(view)
+
+
 async def test_runs_list_show_button_gives_the_card(world: World) -> None:
     """Show, on a line of `/importrun IMPORT`: that run's private card."""
     listing = await private_card(world, SEED_IMPORT_GUID, "", "listing")
