@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import textwrap
 from typing import Any
 
 from bot.check import check
@@ -30,7 +31,7 @@ def _sub(commands: Any, name: str, summary: str, description: str, epilog: str) 
     return commands.add_parser(
         name,
         help=summary,
-        description=description,
+        description=textwrap.fill(description, 88),
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
