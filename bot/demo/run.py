@@ -30,6 +30,10 @@ STOP_TIMEOUT = 25.0
 SOURCE_ROOT = Path(bot.__file__).resolve().parent.parent
 
 
+class DemoFailed(Exception):
+    """The demo could not start; the message says why."""
+
+
 class AppProcess:
     """`importrun-bot serve` in a child process: the very code that runs in production."""
 
@@ -64,7 +68,7 @@ class AppProcess:
                     if (await http.get(f"{self.url}/healthz")).status_code == 200:
                         return
                 await asyncio.sleep(0.1)
-        raise RuntimeError(f"the app did not start; its log:\n{self.log.read_text()}")
+        raise DemoFailed(f"The app did not start; its log:\n{self.log.read_text()}")
 
     async def stop(self) -> int | None:
         """SIGTERM (a graceful stop with Arena logout), SIGKILL if it takes too long."""
@@ -143,13 +147,21 @@ async def demo_world(workdir: Path) -> AsyncIterator[DemoWorld]:
 async def run_demo(stdin: int, out: TextIO) -> int:
     """The whole demo, until `exit` or the end of input; 0 when everything stopped cleanly."""
     with tempfile.TemporaryDirectory(prefix="importrun-demo-") as tmp:
-        async with demo_world(Path(tmp)) as world:
-            await _console(world, stdin, out)
-            code = await world.app.stop()
-            if code != 0:
-                print(f"The app stopped with exit code {code}; its log:", file=out)
-                print(world.app.log.read_text(), file=out)
-                return 1
+        try:
+            return await _run(Path(tmp), stdin, out)
+        except DemoFailed as exc:
+            print(exc, file=out)
+            return 1
+
+
+async def _run(workdir: Path, stdin: int, out: TextIO) -> int:
+    async with demo_world(workdir) as world:
+        await _console(world, stdin, out)
+        code = await world.app.stop()
+        if code != 0:
+            raise DemoFailed(
+                f"The app stopped with exit code {code}; its log:\n{world.app.log.read_text()}"
+            )
     return 0
 
 
