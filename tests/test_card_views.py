@@ -179,6 +179,17 @@ def test_runs_list_shows_newest_ten_with_show_buttons() -> None:
     assert message.text == "BOM &amp; parts &lt;nightly&gt; (#3): newest 10 runs"
 
 
+def test_runs_list_orders_by_run_number() -> None:
+    """Arena numbers a definition's runs in order: a re-dated old run does not jump ahead."""
+    old_sample = ImportRun(guid="R" * 20, number=14, creation_date_time=NOW - timedelta(days=900))
+    recent = ImportRun(guid="S" * 20, number=10, creation_date_time=NOW - timedelta(hours=1))
+    data = runs_list(ImportDefinition(guid=IMPORT), [recent, old_sample], now=NOW).to_dict()
+    lines = [
+        b["text"]["text"] for b in data["blocks"] if b["type"] == "section" and "accessory" in b
+    ]
+    assert [line.split("*")[1] for line in lines] == ["#14", "#10"]
+
+
 def test_runs_list_without_runs() -> None:
     """An import with no runs says so."""
     message = runs_list(ImportDefinition(guid=IMPORT), [], now=NOW)

@@ -48,10 +48,10 @@ EXAMPLE = (
 
 
 def _newest(runs: Sequence[ImportRun]) -> list[ImportRun]:
-    """The newest runs first: by start time, then by number."""
+    """The newest runs first: by number (Arena numbers a definition's runs in order), then time."""
     ordered = sorted(
         runs,
-        key=lambda r: (r.creation_date_time or _OLDEST, r.number or 0),
+        key=lambda r: (r.number or 0, r.creation_date_time or _OLDEST),
         reverse=True,
     )
     return ordered[:MAX_RUNS]
