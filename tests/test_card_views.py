@@ -18,6 +18,7 @@ from bot.cards import (
     runs_list,
     warnings_view,
 )
+from bot.cards.text import ago
 
 IMPORT = "8RKXM2L4Q0ZP7C1VWN3T"
 RUN = "R9TCQNRT4L47Q9VQWUF3"
@@ -217,3 +218,19 @@ def test_help_message_lists_the_grammar_and_the_problem() -> None:
     first = section_texts(helped.to_dict()["blocks"])[0]
     assert first == ":warning: I don't know ˋ&lt;@U1&gt;ˋ."
     assert helped.text.startswith(":warning: I don't know")
+
+
+@pytest.mark.parametrize(
+    ("before", "reads"),
+    [
+        (timedelta(seconds=30), "just now"),
+        (timedelta(minutes=5), "5 min ago"),
+        (timedelta(hours=3), "3 h ago"),
+        (timedelta(days=2), "2 d ago"),
+        (timedelta(days=150), "5 mo ago"),
+        (timedelta(days=1900), "5 y ago"),
+    ],
+)
+def test_age_reads_naturally(before: timedelta, reads: str) -> None:
+    """Ages stay short and human: an old run is `5 y ago`, not `1,900 d ago`."""
+    assert ago(NOW - before, NOW) == reads

@@ -143,7 +143,7 @@ def duration(span: timedelta) -> str:
 
 
 def ago(moment: datetime, now: datetime) -> str:
-    """How long before `now`: `just now`, `5 min ago`, `3 h ago`, `2 d ago`."""
+    """How long before `now`: `just now`, `5 min ago`, `3 h ago`, `2 d ago`, `5 mo ago`, `2 y ago`."""
     seconds = int((_utc(now) - _utc(moment)).total_seconds())
     if seconds < 60:
         return "just now"
@@ -151,4 +151,9 @@ def ago(moment: datetime, now: datetime) -> str:
         return f"{seconds // 60} min ago"
     if seconds < 86400:
         return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400:,} d ago"
+    days = seconds // 86400
+    if days < 60:
+        return f"{days} d ago"
+    if days < 730:
+        return f"{days // 30} mo ago"
+    return f"{days // 365} y ago"
