@@ -143,7 +143,7 @@ def duration(span: timedelta) -> str:
 
 
 def ago(moment: datetime, now: datetime) -> str:
-    """How long before `now`: `just now`, `5 min ago`, `3 h ago`, `2 d ago`, `5 mo ago`, `2 y ago`."""
+    """How long ago, shortly: `just now`, `5 min ago`, `3 h ago`, `2 d ago`, `2 y ago`."""
     seconds = int((_utc(now) - _utc(moment)).total_seconds())
     if seconds < 60:
         return "just now"
