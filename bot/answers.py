@@ -3,113 +3,27 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
-from dataclasses import dataclass
+from typing import assert_never
 
-from bot import browse
-from bot.arena.errors import (
-    ArenaAuthError,
-    ArenaError,
-    ArenaNotFound,
-    ArenaPermissionError,
-    ArenaQuotaExceeded,
-    ArenaUnavailable,
-    InvalidGuid,
+from bot import browse, notify
+from bot.arena.errors import ArenaError
+from bot.cards import Message, error_message, help_message
+from bot.commands import (
+    Command,
+    Help,
+    ListRuns,
+    ListWatches,
+    ShowRun,
+    ShowRunNumber,
+    Status,
+    Subscribe,
+    Unsubscribe,
+    WatchRun,
 )
-from bot.arena.models import Change, ImportRun
-from bot.cards import CardButton, Message, error_message, help_message, run_card
-from bot.cards.text import escape, slack_date
-from bot.commands import Command, Help, ListRuns, ShowRun, ShowRunNumber
 from bot.deps import Deps
+from bot.replies import Asker, card_for, explain, run_message
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asked, and where: the Slack user and channel of a command or interaction."""
-
-    user_id: str
-    channel_id: str | None = None
-
-
-PRIVATE_BUTTONS = frozenset(CardButton) - {CardButton.WATCH}
-
-
-def explain(error: ArenaError) -> str:
-    """One clear sentence for a person, never a traceback; finished mrkdwn, Arena's text escaped."""
-    said = escape(error.arena_message) if error.arena_message else None
-    detail = f" (Arena said: {said})" if said else ""
-    match error:
-        case InvalidGuid() | browse.RunNumberNotFound():
-            return escape(str(error))
-        case ArenaNotFound():
-            return (
-                f"Arena has no such import or run, or the integration user may not see it{detail}."
-            )
-        case ArenaQuotaExceeded(reset_at=reset_at):
-            when = f"after {slack_date(reset_at)}" if reset_at else "when the daily quota resets"
-            return f"Arena's daily API request quota for this workspace is spent; try again {when}."
-        case ArenaAuthError():
-            return (
-                "The bot could not sign in to Arena: its integration user's e-mail, password or "
-                f"workspace ID is wrong or expired{detail}. Ask whoever runs the bot to check it."
-            )
-        case ArenaPermissionError():
-            return f"The bot's Arena user is not allowed to see this{detail}."
-        case ArenaUnavailable():
-            return (
-                f"Arena is not answering right now ({escape(str(error))}); try again in a minute."
-            )
-        case _:
-            return f"Arena refused the request: {said or escape(str(error))}."
-
-
-async def run_message(
-    deps: Deps,
-    import_guid: str,
-    run_guid: str,
-    *,
-    fresh: bool = False,
-    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
-    note: str | None = None,
-) -> Message:
-    """Fetch the run (and its change order's link) and build its card."""
-    run = await deps.arena.get_run(import_guid, run_guid, fresh=fresh)
-    return await card_for(deps, run, import_guid=import_guid, buttons=buttons, note=note)
-
-
-async def card_for(
-    deps: Deps,
-    run: ImportRun,
-    *,
-    import_guid: str,
-    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
-    note: str | None = None,
-) -> Message:
-    """The card of a run already fetched; looks up the change order's link."""
-    change = await _change_of(deps, run)
-    return run_card(
-        run,
-        import_guid=import_guid,
-        change=change,
-        buttons=buttons,
-        note=note,
-        arena_web_url=deps.settings.arena_web_url,
-    )
-
-
-async def _change_of(deps: Deps, run: ImportRun) -> Change | None:
-    """The run's change order with its Arena link; the card still shows without it."""
-    number = run.change_number
-    if number is None:
-        return None
-    try:
-        found = await deps.arena.find_change(number)
-    except (ArenaNotFound, ArenaPermissionError, ArenaQuotaExceeded, ArenaUnavailable) as exc:
-        logger.info("change %s: no link (%s)", number, exc)
-        return run.change
-    return found or run.change
 
 
 async def answer(deps: Deps, command: Command, asker: Asker) -> Message:
@@ -130,7 +44,17 @@ async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
             return await card_for(deps, run, import_guid=import_guid)
         case ListRuns(import_guid=import_guid):
             return await browse.recent_runs(deps.arena, import_guid)
+        case WatchRun(import_guid=import_guid, run_guid=run_guid):
+            return await notify.watch(deps, asker, import_guid, run_guid)
+        case Subscribe():
+            return await notify.subscribe(deps, asker, command)
+        case Unsubscribe(import_guid=import_guid):
+            return notify.unsubscribe(deps, asker, import_guid)
+        case ListWatches():
+            return notify.list_here(deps, asker)
+        case Status():
+            return await notify.status(deps)
         case Help(problem=problem):
             return help_message(problem)
         case _:
-            return help_message(f"`{type(command).__name__}` is not available in this version.")
+            assert_never(command)

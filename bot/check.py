@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.answers import explain
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
 from bot.render_mrkdwn import plain_text
+from bot.replies import explain
 from bot.settings import Settings
 from bot.wiring import arena_http, slack_client
 

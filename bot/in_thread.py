@@ -15,16 +15,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ask_run, browse
-from bot.answers import PRIVATE_BUTTONS, card_for, explain
 from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.arena.models import ImportRun
-from bot.cards import CardButton, Message, error_message
+from bot.cards import Message, error_message
 from bot.commands import ShowRun, ShowRunNumber, find_import_and_run
 from bot.deps import Deps
+from bot.replies import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for, explain
 
 logger = logging.getLogger(__name__)
 
-PUBLIC_BUTTONS = frozenset(PRIVATE_BUTTONS) - {CardButton.SHARE}
 # Slack errors that mean "the bot may not post there": answer privately instead.
 CANNOT_POST = frozenset(
     {

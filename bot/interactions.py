@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answers import PRIVATE_BUTTONS, Asker, answer, explain, run_message
+from bot.answers import answer
 from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.cards import (
     Message,
@@ -26,7 +26,8 @@ from bot.cards.text import slack_date
 from bot.commands import ShowRun
 from bot.deps import Deps
 from bot.failed_rows import parse_failed_rows
-from bot.in_thread import CANNOT_POST, PUBLIC_BUTTONS, mention
+from bot.in_thread import CANNOT_POST, mention
+from bot.replies import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, explain, run_message
 
 logger = logging.getLogger(__name__)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +16,9 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import __version__
 from bot.app import build_app
+from bot.poller import Poller
 from bot.settings import Settings
+from bot.store import Store
 from bot.wiring import Runtime
 
 logger = logging.getLogger(__name__)
@@ -46,8 +50,12 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         settings.require("slack_bot_token", "slack_app_token")
     else:
         settings.require("slack_bot_token", "slack_signing_secret")
+    store = Store(settings.database_url)
+    base = replace(runtime.deps, store=store, slack=runtime.slack)
+    poller = Poller(base, store=store, slack=runtime.slack)
+    deps = replace(base, poller=poller)
     app = build_app(
-        runtime.deps,
+        deps,
         client=runtime.slack,
         signing_secret=None
         if settings.socket_mode or signing is None
@@ -61,14 +69,19 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     if settings.slack_app_token is not None:
         socket = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
         await socket.connect_async()  # type: ignore[no-untyped-call]
+    polling = asyncio.create_task(poller.run(), name="poller")
     logger.info("serving in %s mode on %s:%s", mode, settings.host, settings.port)
 
     await _until_signalled()
     logger.info("stopping: no new requests; finishing those in flight")
+    polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
     if socket is not None:
         await socket.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
     await _drain(DRAIN_SECONDS)
+    store.close()
     logger.info("stopped")
 
 

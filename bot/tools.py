@@ -12,14 +12,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answers import card_for, explain
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaError, ArenaUnavailable, InvalidGuid
 from bot.arena.models import ImportRun
-from bot.cards import CardButton
 from bot.commands import ShowRun, parse
 from bot.render import render_message
 from bot.render_mrkdwn import plain_text
+from bot.replies import PUBLIC_BUTTONS, card_for, explain
 from bot.settings import Settings, SettingsError
 from bot.wiring import open_runtime
 
@@ -28,7 +27,6 @@ logger = logging.getLogger(__name__)
 OK, FAILED, USAGE, RUN_FAILED = 0, 1, 2, 3
 """Exit codes: posted/shown; Arena or Slack failed; bad usage or settings; run had failures."""
 
-PUBLIC_BUTTONS = frozenset(CardButton) - {CardButton.SHARE}
 GROWTH = 1.5
 Sleep = Callable[[float], Awaitable[None]]
 

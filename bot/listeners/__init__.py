@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.listeners import actions, shortcut, slash_command, views
+from bot.listeners import actions, shortcut, slash_command, views, watch
 
 
 def register(app: AsyncApp) -> None:
@@ -13,3 +13,4 @@ def register(app: AsyncApp) -> None:
     shortcut.register(app)
     actions.register(app)
     views.register(app)
+    watch.register(app)

@@ -7,9 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot import ids
-from bot.answers import Asker, answer
+from bot.answers import answer
 from bot.commands import parse
 from bot.deps import Deps
+from bot.replies import Asker
 
 
 async def handle_importrun(

@@ -1,0 +1,289 @@
+"""The poller: finds finished runs for watches and subscriptions and tells their channels."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.arena.errors import ArenaError, ArenaNotFound, ArenaQuotaExceeded
+from bot.arena.models import ImportRun
+from bot.cards import Message
+from bot.commands import SubscriptionFilter
+from bot.deps import Deps
+from bot.in_thread import mention
+from bot.replies import PUBLIC_BUTTONS, card_for
+from bot.schedule import Pace, next_interval, pace
+from bot.store import Store, Subscription, Watch
+
+logger = logging.getLogger(__name__)
+
+CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "missing_scope"})
+GONE_MESSAGE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+SUBSCRIPTION_PAGE = 20
+
+
+def wanted(run: ImportRun, filter: SubscriptionFilter) -> bool:
+    """Does a subscription with this filter announce this finished run?"""
+    if filter == "failures":
+        return run.failed
+    if filter == "warnings":
+        return run.failed or run.warnings.total > 0
+    return True
+
+
+class Poller:
+    """One task in the app's event loop; the clock and sleep are injectable for simulations."""
+
+    def __init__(
+        self,
+        deps: Deps,
+        *,
+        store: Store,
+        slack: AsyncWebClient,
+        clock: Callable[[], float] = time.time,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._deps = deps
+        self._store = store
+        self._slack = slack
+        self._clock = clock
+        self._wall = wall
+        self._sleep = sleep
+        self._base = deps.settings.poll_interval_seconds
+        self._cap = max(self._base, deps.settings.poll_max_interval_seconds)
+        self._subscriptions_due = 0.0
+        self.last_poll_at: datetime | None = None
+        self.last_problem: str | None = None
+        self.pace = Pace(1.0, None, "normal")
+        self._woken = asyncio.Event()
+
+    def wake(self, *, subscriptions: bool = False) -> None:
+        """Plan again: a watch (or a subscription, polled at once) was just added."""
+        if subscriptions:
+            self._subscriptions_due = 0.0
+        self._woken.set()
+
+    async def _nap(self, seconds: float) -> None:
+        """Sleep `seconds`, or less when woken."""
+        nap = asyncio.ensure_future(self._sleep(seconds))
+        woken = asyncio.ensure_future(self._woken.wait())
+        try:
+            await asyncio.wait({nap, woken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            nap.cancel()
+            woken.cancel()
+
+    async def run(self) -> None:
+        """Poll forever; every failure is logged once and polling goes on."""
+        while True:
+            self._woken.clear()
+            try:
+                delay = await self.tick()
+            except Exception:
+                # The poller must outlive any one bad answer; the next tick tries again.
+                logger.exception("poller tick failed")
+                delay = self._base
+            await self._nap(delay)
+
+    async def tick(self) -> float:
+        """Poll what is due; returns the seconds until something is due again."""
+        now = self._clock()
+        self.pace = pace(
+            self._deps.arena.quota,
+            reserve=self._deps.settings.arena_quota_reserve,
+            now=self._wall(),
+        )
+        if self.pace.paused_until is not None:
+            wait = (self.pace.paused_until - self._wall()).total_seconds()
+            logger.info("polling %s; resuming in %.0f s", self.pace.reason, wait)
+            return max(1.0, min(wait, self._cap))
+        try:
+            await self._poll_watches(now)
+            if now >= self._subscriptions_due:
+                await self._poll_subscriptions()
+                self._subscriptions_due = now + self._base * self.pace.factor
+            self.last_problem = None
+        except ArenaQuotaExceeded as exc:
+            self.last_problem = str(exc)
+            logger.warning("Arena quota spent; polling pauses until the reset")
+        except ArenaError as exc:
+            self.last_problem = str(exc)
+            logger.warning("polling Arena failed: %s", exc)
+        self.last_poll_at = self._wall()
+        return self._until_next(self._clock())
+
+    def _until_next(self, now: float) -> float:
+        dues = [w.next_poll_at for w in self._store.pending_watches()]
+        if self._store.subscriptions():
+            dues.append(self._subscriptions_due)
+        if not dues:
+            return self._base
+        return min(max(0.5, min(dues) - now), self._cap)
+
+    # Watches
+
+    async def _poll_watches(self, now: float) -> None:
+        by_run: dict[tuple[str, str], list[Watch]] = defaultdict(list)
+        for watch in self._store.pending_watches():
+            if watch.stage > 0 or watch.next_poll_at <= now:
+                by_run[(watch.import_guid, watch.run_guid)].append(watch)
+        for (import_guid, run_guid), watches in by_run.items():
+            try:
+                run = await self._deps.arena.get_run(import_guid, run_guid)
+            except ArenaNotFound:
+                for watch in watches:
+                    await self._vanished(watch)
+                continue
+            if not run.is_finished:
+                for watch in watches:
+                    interval = next_interval(watch.interval, base=self._base, cap=self._cap)
+                    delay = interval * self.pace.factor
+                    self._store.reschedule_watch(
+                        watch.id, next_poll_at=now + delay, interval=interval
+                    )
+                continue
+            for watch in watches:
+                await self._finish(watch, run)
+
+    async def _finish(self, watch: Watch, run: ImportRun) -> None:
+        """Update the watched card in place, then reply in its thread to notify the asker.
+
+        Each step is recorded after Slack accepts it. If the process dies between a Slack call
+        and its record, the step runs again on restart: a second `chat.update` rewrites the same
+        card (harmless), a second thread reply is the one duplicate that can happen.
+        """
+        who = mention(watch.user_id)
+        if watch.stage < 1:
+            card = await card_for(
+                self._deps,
+                run,
+                import_guid=watch.import_guid,
+                buttons=PUBLIC_BUTTONS,
+                note=f"Finished · watched by {who}",
+            )
+            if not await self._update_card(watch, card):
+                return
+            self._store.advance_watch(watch.id, 1)
+        outcome = "failed" if run.failed else "finished"
+        text = f"{who} import run #{run.number} {outcome}: {run.status}, " + (
+            f"{run.success_count:,} of {run.total_count:,} rows, {run.error_count:,} failed."
+        )
+        thread = self._store.watch_ts(watch.id) or watch.message_ts
+        if await self._post(watch.channel, text=text, thread_ts=thread) is None:
+            return
+        self._store.advance_watch(watch.id, 2)
+        logger.info("watch %d: run %s announced in %s", watch.id, run.guid, watch.channel)
+
+    async def _update_card(self, watch: Watch, card: Message) -> bool:
+        try:
+            await self._slack.chat_update(
+                channel=watch.channel, ts=watch.message_ts, **card.to_dict()
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error not in GONE_MESSAGE:
+                self._give_up(watch, error)
+                return False
+            # The card was deleted: post a fresh one and reply under that instead.
+            ts = await self._post(watch.channel, **card.to_dict())
+            if ts is None:
+                return False
+            self._store.move_watch(watch.id, ts)
+        return True
+
+    async def _vanished(self, watch: Watch) -> None:
+        text = (
+            f"{mention(watch.user_id)} Arena no longer has this import run, so the watch has ended."
+        )
+        if await self._post(watch.channel, text=text, thread_ts=watch.message_ts) is not None:
+            self._store.drop_watch(watch.id)
+
+    def _give_up(self, watch: Watch, error: str) -> None:
+        if error in CANNOT_POST:
+            logger.warning(
+                "watch %d: Slack refuses channel %s (%s); dropped", watch.id, watch.channel, error
+            )
+            self._store.drop_watch(watch.id)
+        else:
+            logger.warning("watch %d: Slack said %s; will try again", watch.id, error)
+
+    async def _post(self, channel: str, **message: object) -> str | None:
+        """chat.postMessage; the ts, or None (logged once, never reported back to Slack)."""
+        try:
+            response = await self._slack.chat_postMessage(channel=channel, **message)  # type: ignore[arg-type]
+        except SlackApiError as exc:
+            logger.warning("posting in %s failed: %s", channel, exc.response.get("error"))
+            return None
+        return str(response["ts"])
+
+    # Subscriptions
+
+    async def _poll_subscriptions(self) -> None:
+        by_import: dict[str, list[Subscription]] = defaultdict(list)
+        for subscription in self._store.subscriptions():
+            by_import[subscription.import_guid].append(subscription)
+        for import_guid, subscriptions in by_import.items():
+            since = min(s.since_number for s in subscriptions)
+            runs = await self._deps.arena.list_runs(import_guid, limit=SUBSCRIPTION_PAGE)
+            if len(runs) == SUBSCRIPTION_PAGE and min(_number(r) for r in runs) > since + 1:
+                runs = await self._deps.arena.list_runs(import_guid, limit=400)
+            oldest_first = sorted((r for r in runs if _number(r) > since), key=_number)
+            for subscription in subscriptions:
+                await self._announce(subscription, oldest_first)
+
+    async def _announce(self, subscription: Subscription, runs: list[ImportRun]) -> None:
+        settled_up_to = subscription.since_number
+        blocked = False
+        for run in runs:
+            if _number(run) <= subscription.since_number:
+                continue
+            if not run.is_finished:
+                blocked = True
+                continue
+            channel = subscription.channel
+            if not self._store.was_announced(channel, run.guid):
+                post = wanted(run, subscription.filter)
+                if post and not await self._post_run(subscription, run):
+                    return
+                self._store.mark_announced(channel, run.guid, now=self._clock(), posted=post)
+            if not blocked:
+                settled_up_to = _number(run)
+        self._store.advance_since(subscription.id, settled_up_to)
+
+    async def _post_run(self, subscription: Subscription, run: ImportRun) -> bool:
+        """One card in the channel; a channel that refuses the bot disables the subscription."""
+        card = await card_for(
+            self._deps,
+            run,
+            import_guid=subscription.import_guid,
+            buttons=PUBLIC_BUTTONS,
+            note=f"Subscribed import · `/importrun unsubscribe {subscription.import_guid}` to stop",
+        )
+        try:
+            await self._slack.chat_postMessage(channel=subscription.channel, **card.to_dict())
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", ""))
+            if error in CANNOT_POST:
+                logger.warning(
+                    "subscription %d disabled: Slack refuses channel %s (%s)",
+                    subscription.id,
+                    subscription.channel,
+                    error,
+                )
+                self._store.disable(subscription.id, error)
+            else:
+                logger.warning("announcing run %s failed: %s; will retry", run.guid, error)
+            return False
+        return True
+
+
+def _number(run: ImportRun) -> int:
+    return run.number or 0
