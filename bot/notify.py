@@ -12,7 +12,7 @@ from bot.arena.errors import ArenaError
 from bot.arena.models import ImportRun
 from bot.cards import CardButton, Message
 from bot.cards.common import section
-from bot.cards.text import escape, inline, slack_date
+from bot.cards.text import escape, inline, plural, slack_date
 from bot.commands import Subscribe
 from bot.deps import Deps
 from bot.in_thread import mention
@@ -176,7 +176,7 @@ async def status(deps: Deps) -> Message:
         if poller.last_problem:
             lines.append(f"Last problem: {escape(poller.last_problem)}.")
         lines.append(
-            f"Pending: {len(deps.store.pending_watches())} watched runs, "
-            f"{len(deps.store.subscriptions())} subscriptions."
+            f"Pending: {plural(len(deps.store.pending_watches()), 'watched run')}, "
+            f"{plural(len(deps.store.subscriptions()), 'subscription')}."
         )
     return _say("\n".join(lines))

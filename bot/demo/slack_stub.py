@@ -26,6 +26,7 @@ class SlackCall:
     method: str  # "chat.postMessage", …, or "response_url"
     body: dict[str, Any]
     token: str | None
+    answer: dict[str, Any] = field(default_factory=dict)  # what the stub answered
     at: float = field(default_factory=time.monotonic)
 
     @property
@@ -129,14 +130,16 @@ class SlackStub:
         body = await _read_body(request)
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
-        await self._record(SlackCall(method, body, token))
+        status, headers = 200, {}
         if token != self.token:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
-        if failure := self._take_failure(method):
+            payload: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        elif failure := self._take_failure(method):
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            payload = {"ok": False, "error": failure.error}
-            return web.json_response(payload, status=failure.status, headers=headers)
-        return web.json_response(self._answer(method, body))
+            payload, status = {"ok": False, "error": failure.error}, failure.status
+        else:
+            payload = self._answer(method, body)
+        await self._record(SlackCall(method, body, token, answer=payload))
+        return web.json_response(payload, status=status, headers=headers)
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
