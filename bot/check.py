@@ -15,7 +15,7 @@ from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
 from bot.render_mrkdwn import plain_text
 from bot.replies import explain
 from bot.settings import Settings
-from bot.wiring import arena_http, slack_client
+from bot.wiring import open_arena, slack_client
 
 logger = logging.getLogger(__name__)
 
@@ -90,18 +90,8 @@ async def _check_arena(settings: Settings, report: Report) -> None:
         )
     if missing or settings.arena_email is None or settings.arena_password is None:
         return
-    async with arena_http(settings) as http:
-        arena = ArenaClient(
-            http,
-            email=settings.arena_email,
-            password=settings.arena_password.get_secret_value(),
-            workspace_id=settings.arena_workspace_id,
-            retries=0,
-        )
-        try:
-            await _arena_findings(settings, arena, report)
-        finally:
-            await arena.close()
+    async with open_arena(settings, retries=0) as arena:
+        await _arena_findings(settings, arena, report)
 
 
 async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report) -> None:

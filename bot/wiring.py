@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -65,8 +66,8 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """Open the Arena session lazily; on exit log out of Arena and close connections."""
+async def open_arena(settings: Settings, **options: Any) -> AsyncIterator[ArenaClient]:
+    """The Arena client of the settings; on exit log out and close its connections."""
     settings.require("arena_email", "arena_password")
     assert settings.arena_email is not None
     assert settings.arena_password is not None
@@ -76,8 +77,16 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             email=settings.arena_email,
             password=settings.arena_password.get_secret_value(),
             workspace_id=settings.arena_workspace_id,
+            **options,
         )
         try:
-            yield Runtime(deps=Deps(settings=settings, arena=arena), slack=slack_client(settings))
+            yield arena
         finally:
             await arena.close()
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Open the Arena session lazily; on exit log out of Arena and close connections."""
+    async with open_arena(settings) as arena:
+        yield Runtime(deps=Deps(settings=settings, arena=arena), slack=slack_client(settings))
