@@ -5,50 +5,23 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 import pytest_asyncio
+from bot_world import World, running_world
 
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
-from bot.demo.simulator import ArenaSimulator
-from bot.demo.slack_events import SlackEvents
-from bot.demo.slack_stub import SlackCall, SlackStub
-from support import SIGNING_SECRET, BotProcess, bot_env, free_port
+from bot.demo.slack_stub import SlackCall
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@dataclass
-class World:
-    """A running bot wired to a simulated Arena and a local Slack."""
-
-    arena: ArenaSimulator
-    slack: SlackStub
-    bot: BotProcess
-    events: SlackEvents
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     """One `serve` process for the module; each test restores what it changes."""
-    workdir: Path = tmp_path_factory.mktemp("serve")
-    arena, slack = ArenaSimulator(), SlackStub()
-    await arena.start()
-    await slack.start()
-    env = bot_env(arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=workdir)
-    bot = BotProcess(env, workdir)
-    await bot.start()
-    async with httpx.AsyncClient(timeout=10) as http:
-        yield World(
-            arena, slack, bot, SlackEvents(http, f"{bot.base}/slack/events", SIGNING_SECRET)
-        )
-    assert await bot.stop() == 0, bot.output()
-    assert "Traceback" not in bot.output()
-    await slack.stop()
-    await arena.stop()
+    async with running_world(tmp_path_factory.mktemp("serve")) as started:
+        yield started
 
 
 async def ask(world: World, text: str, key: str) -> SlackCall:
