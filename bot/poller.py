@@ -117,6 +117,9 @@ class Poller:
         except ArenaError as exc:
             self.last_problem = str(exc)
             logger.warning("polling Arena failed: %s", exc)
+            # What failed is still due: without a floor the next tick would come at once.
+            self.last_poll_at = self._wall()
+            return max(self._until_next(self._clock()), self._base * self.pace.factor)
         self.last_poll_at = self._wall()
         return self._until_next(self._clock())
 
@@ -133,14 +136,14 @@ class Poller:
     async def _poll_watches(self, now: float) -> None:
         by_run: dict[tuple[str, str], list[Watch]] = defaultdict(list)
         for watch in self._store.pending_watches():
-            if watch.stage > 0 or watch.next_poll_at <= now:
+            if watch.next_poll_at <= now:
                 by_run[(watch.import_guid, watch.run_guid)].append(watch)
         for (import_guid, run_guid), watches in by_run.items():
             try:
                 run = await self._deps.arena.get_run(import_guid, run_guid)
             except ArenaNotFound:
                 for watch in watches:
-                    await self._vanished(watch)
+                    await self._vanished(watch, now)
                 continue
             if not run.is_finished:
                 for watch in watches:
@@ -151,9 +154,9 @@ class Poller:
                     )
                 continue
             for watch in watches:
-                await self._finish(watch, run)
+                await self._finish(watch, run, now)
 
-    async def _finish(self, watch: Watch, run: ImportRun) -> None:
+    async def _finish(self, watch: Watch, run: ImportRun, now: float) -> None:
         """Update the watched card in place, then reply in its thread to notify the asker.
 
         Each step is recorded after Slack accepts it. If the process dies between a Slack call
@@ -161,67 +164,70 @@ class Poller:
         card (harmless), a second thread reply is the one duplicate that can happen.
         """
         who = mention(watch.user_id)
-        if watch.stage < 1:
-            card = await card_for(
-                self._deps,
-                run,
-                import_guid=watch.import_guid,
-                buttons=PUBLIC_BUTTONS,
-                note=f"Finished · watched by {who}",
+        try:
+            if watch.stage < 1:
+                card = await card_for(
+                    self._deps,
+                    run,
+                    import_guid=watch.import_guid,
+                    buttons=PUBLIC_BUTTONS,
+                    note=f"Finished · watched by {who}",
+                )
+                await self._update_card(watch, card)
+                self._store.advance_watch(watch.id, 1)
+            outcome = "failed" if run.failed else "finished"
+            text = f"{who} import run #{run.number} {outcome}: {run.status}, " + (
+                f"{run.success_count:,} of {run.total_count:,} rows, {run.error_count:,} failed."
             )
-            if not await self._update_card(watch, card):
-                return
-            self._store.advance_watch(watch.id, 1)
-        outcome = "failed" if run.failed else "finished"
-        text = f"{who} import run #{run.number} {outcome}: {run.status}, " + (
-            f"{run.success_count:,} of {run.total_count:,} rows, {run.error_count:,} failed."
-        )
-        thread = self._store.watch_ts(watch.id) or watch.message_ts
-        if await self._post(watch.channel, text=text, thread_ts=thread) is None:
+            thread = self._store.watch_ts(watch.id) or watch.message_ts
+            await self._post(watch.channel, text=text, thread_ts=thread)
+        except SlackApiError as exc:
+            self._slack_failed(watch, exc, now)
             return
         self._store.advance_watch(watch.id, 2)
         logger.info("watch %d: run %s announced in %s", watch.id, run.guid, watch.channel)
 
-    async def _update_card(self, watch: Watch, card: Message) -> bool:
+    async def _update_card(self, watch: Watch, card: Message) -> None:
         try:
             await self._slack.chat_update(
                 channel=watch.channel, ts=watch.message_ts, **card.to_dict()
             )
         except SlackApiError as exc:
-            error = str(exc.response.get("error", ""))
-            if error not in GONE_MESSAGE:
-                self._give_up(watch, error)
-                return False
+            if exc.response.get("error") not in GONE_MESSAGE:
+                raise
             # The card was deleted: post a fresh one and reply under that instead.
             ts = await self._post(watch.channel, **card.to_dict())
-            if ts is None:
-                return False
             self._store.move_watch(watch.id, ts)
-        return True
 
-    async def _vanished(self, watch: Watch) -> None:
+    async def _vanished(self, watch: Watch, now: float) -> None:
         text = (
             f"{mention(watch.user_id)} Arena no longer has this import run, so the watch has ended."
         )
-        if await self._post(watch.channel, text=text, thread_ts=watch.message_ts) is not None:
-            self._store.drop_watch(watch.id)
+        try:
+            await self._post(watch.channel, text=text, thread_ts=watch.message_ts)
+        except SlackApiError as exc:
+            self._slack_failed(watch, exc, now)
+            return
+        self._store.drop_watch(watch.id)
 
-    def _give_up(self, watch: Watch, error: str) -> None:
+    def _slack_failed(self, watch: Watch, exc: SlackApiError, now: float) -> None:
+        """A channel that refuses the bot ends the watch; anything else waits for the next poll."""
+        error = str(exc.response.get("error", ""))
         if error in CANNOT_POST:
             logger.warning(
                 "watch %d: Slack refuses channel %s (%s); dropped", watch.id, watch.channel, error
             )
             self._store.drop_watch(watch.id)
-        else:
-            logger.warning("watch %d: Slack said %s; will try again", watch.id, error)
+            return
+        interval = next_interval(watch.interval, base=self._base, cap=self._cap)
+        logger.warning(
+            "watch %d: Slack said %s; will try again in %.0f s", watch.id, error, interval
+        )
+        self._store.reschedule_watch(watch.id, next_poll_at=now + interval, interval=interval)
 
-    async def _post(self, channel: str, **message: object) -> str | None:
-        """chat.postMessage; the ts, or None (logged once, never reported back to Slack)."""
-        try:
-            response = await self._slack.chat_postMessage(channel=channel, **message)  # type: ignore[arg-type]
-        except SlackApiError as exc:
-            logger.warning("posting in %s failed: %s", channel, exc.response.get("error"))
-            return None
+    async def _post(self, channel: str, **message: object) -> str:
+        """chat.postMessage; the new message's ts (SlackApiError when Slack refuses)."""
+        response = await self._slack.chat_postMessage(channel=channel, **message)  # type: ignore[arg-type]
         return str(response["ts"])
 
     # Subscriptions

@@ -1,0 +1,375 @@
+"""The poller in-process on a fake clock: simulator and Slack stub over HTTP, SQLite in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from helpers_poller import CHANNEL, RUNS_ROUTE, USER, PollWorld, add_run, poll_world
+
+from bot.demo.seed import (
+    CLEAN_RUN_GUID,
+    RUNNING_RUN_FINISHES_AFTER,
+    SEED_IMPORT_GUID,
+)
+from bot.demo.slack_stub import SlackCall
+from bot.notify import list_here, status
+from bot.poller import Poller
+from bot.replies import Asker
+from bot.store import Store
+
+NEW_RUN = "N3WRUNQ8ZT4KD6RX2MBA"
+NEWER_RUN = "N4WRUNQ8ZT4KD6RX2MBA"
+THIRD_RUN = "N5WRUNQ8ZT4KD6RX2MBA"
+
+
+def numbers(calls: list[SlackCall]) -> list[int]:
+    """The run numbers of the cards posted, in order."""
+    found = [re.search(r"Import run #(\d+)", call.text) for call in calls]
+    return [int(match.group(1)) for match in found if match]
+
+
+async def poll_times(world: PollWorld, seconds: float) -> list[float]:
+    """Tick for `seconds` of simulated time; the moments at which Arena was asked for the run."""
+    start, end = world.now(), world.now() + seconds
+    times = []
+    while world.now() < end:
+        before, at = world.requests(), world.now()
+        await world.tick()
+        if world.requests() > before:
+            times.append(at - start)
+    return times
+
+
+# Watches
+
+
+async def test_finished_watch_updates_its_card_once_and_replies_once(tmp_path: Path) -> None:
+    """The card is rewritten in place with the outcome; one thread reply mentions the asker."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=100, errorCount=3, successCount=1_997)
+        watch = world.watch(NEW_RUN)
+        await world.run_for(90)
+        assert world.slack.calls == []
+
+        await world.run_for(60)
+        [update] = world.slack.calls_to("chat.update")
+        assert (update.body["channel"], update.body["ts"]) == (CHANNEL, watch.message_ts)
+        assert "COMPLETE" in update.text
+        assert "1,997 of 2,000" in update.text
+        assert f"watched by <@{USER}>" in str(update.body["blocks"])
+        [reply] = world.posts()
+        assert (reply.body["channel"], reply.body["thread_ts"]) == (CHANNEL, watch.message_ts)
+        assert f"<@{USER}>" in reply.text
+        assert "3 failed" in reply.text
+        assert world.store.pending_watches() == []
+
+        requests = world.sim.stats.requests
+        await world.run_for(3600)
+        assert len(world.slack.calls) == 2
+        assert world.sim.stats.requests == requests
+
+
+async def test_polls_of_a_long_run_grow_half_as_long_again_up_to_the_cap(tmp_path: Path) -> None:
+    """30 s, then ×1.5 between polls, never more than POLL_MAX_INTERVAL_SECONDS."""
+    async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=4 * 3600)
+        world.watch(NEW_RUN)
+        times = await poll_times(world, 2 * 3600)
+        gaps = [b - a for a, b in zip([0.0, *times], times, strict=False)]
+        expected = [30.0]
+        while len(expected) < len(gaps):
+            expected.append(min(600.0, expected[-1] * 1.5))
+        assert gaps == pytest.approx(expected)
+        assert gaps[:4] == pytest.approx([30, 45, 67.5, 101.25])
+        assert gaps[-3:] == pytest.approx([600, 600, 600])
+        assert world.slack.calls == []
+
+
+async def test_a_card_cut_short_by_a_crash_only_gets_its_reply(tmp_path: Path) -> None:
+    """Restarted after the card was updated but before the reply: the reply, no second update."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=None)
+        watch = world.watch(NEW_RUN)
+        world.store.advance_watch(watch.id, 1)
+        await world.run_for(120)
+        assert world.slack.calls_to("chat.update") == []
+        [reply] = world.posts()
+        assert reply.body["thread_ts"] == watch.message_ts
+
+
+async def test_a_deleted_card_is_posted_anew_and_the_reply_goes_under_it(tmp_path: Path) -> None:
+    """`message_not_found` on chat.update: a fresh card in the channel, the reply in its thread."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=40)
+        world.watch(NEW_RUN)
+        world.slack.fail("chat.update", "message_not_found")
+        await world.run_for(120)
+        [update] = world.slack.calls_to("chat.update")
+        assert update.answer["error"] == "message_not_found"
+        card, reply = world.posts()
+        assert "thread_ts" not in card.body
+        assert "COMPLETE" in card.text
+        assert reply.body["thread_ts"] == card.answer["ts"]
+        assert f"<@{USER}>" in reply.text
+        await world.run_for(600)
+        assert len(world.slack.calls) == 3
+
+
+async def test_a_reply_slack_refuses_ends_the_watch(tmp_path: Path) -> None:
+    """The bot removed from the channel before the reply: tried once, then the watch ends."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=40)
+        world.watch(NEW_RUN)
+        world.slack.fail("chat.postMessage", "not_in_channel", times=None)
+        await world.run_for(3600)
+        assert len(world.slack.calls_to("chat.update")) == 1
+        assert len(world.slack.calls_to("chat.postMessage")) == 1
+        assert world.store.pending_watches() == []
+
+
+async def test_a_reply_slack_fails_is_retried_later_and_sent_once(tmp_path: Path) -> None:
+    """A passing Slack error on the reply: tried again at the next poll, not in a tight loop."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=40)
+        world.watch(NEW_RUN)
+        world.slack.fail("chat.postMessage", "internal_error", times=1)
+        await world.run_for(3600)
+        assert len(world.slack.calls_to("chat.update")) == 1
+        assert len(world.slack.calls_to("chat.postMessage")) == 2
+        assert len(world.posts()) == 1
+
+
+async def test_a_run_arena_forgot_ends_its_watch_with_a_note(tmp_path: Path) -> None:
+    """A watched run Arena no longer has: one reply saying so, then no more requests for it."""
+    async with poll_world(tmp_path) as world:
+        watch = world.watch("GQNEXISTQ8ZT4KD6RX2M")
+        await world.run_for(60)
+        [note] = world.posts()
+        assert note.body["thread_ts"] == watch.message_ts
+        assert "no longer has this import run" in note.text
+        requests = world.requests()
+        await world.run_for(3600)
+        assert world.requests() == requests
+        assert len(world.slack.calls) == 1
+
+
+# Subscriptions
+
+
+async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path: Path) -> None:
+    """Runs finished before `subscribe` stay quiet; the running one and two new ones, once each."""
+    async with poll_world(tmp_path) as world:
+        assert "will now hear about every run" in await world.subscribe("all")
+        add_run(world.sim, NEW_RUN, finishes_after=120)
+        add_run(world.sim, NEWER_RUN, finishes_after=300)
+        await world.run_for(30)
+        assert world.slack.calls == []
+
+        await world.run_for(3600)
+        cards = world.posts()
+        assert numbers(cards) == [16, 17, 18]
+        assert {c.body["channel"] for c in cards} == {CHANNEL}
+        assert all("thread_ts" not in c.body for c in cards)
+        assert "unsubscribe" in str(cards[0].body["blocks"])
+
+
+async def test_a_finished_run_above_a_running_one_is_old_news(tmp_path: Path) -> None:
+    """At subscribe time #16 runs and #17 is done: #16 is announced when it ends, #17 never."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=None)
+        await world.subscribe("all")
+        await world.run_for(RUNNING_RUN_FINISHES_AFTER + 120)
+        assert numbers(world.posts()) == [16]
+        add_run(world.sim, NEWER_RUN, finishes_after=60)
+        await world.run_for(600)
+        assert numbers(world.posts()) == [16, 18]
+
+
+async def test_the_failures_filter_keeps_clean_runs_quiet(tmp_path: Path) -> None:
+    """`failures`: ERROR, or COMPLETE with failed rows; a clean run is not announced."""
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("failures")
+        add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
+        add_run(world.sim, NEWER_RUN, finishes_after=120, status="ERROR", errorCount=0)  # #18
+        add_run(world.sim, THIRD_RUN, finishes_after=150, errorCount=5, successCount=1_995)
+        await world.run_for(1800)
+        # #16 (the seeded running run) ends with 10 failed rows.
+        assert numbers(world.posts()) == [16, 18, 19]
+
+
+async def test_the_warnings_filter_adds_runs_with_warnings(tmp_path: Path) -> None:
+    """`warnings`: failures plus runs with warnings; a clean run without warnings stays quiet."""
+    warned = {"count": 1, "results": [{"code": 331, "message": "Column 'X' ignored."}]}
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("warnings")
+        add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
+        add_run(world.sim, NEWER_RUN, finishes_after=120, warnings=warned)  # #18
+        add_run(world.sim, THIRD_RUN, finishes_after=150, status="ERROR")  # #19
+        await world.run_for(1800)
+        assert numbers(world.posts()) == [16, 18, 19]
+
+
+async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`not_in_channel`: one try, one log line, listed as stopped, no more polling for it."""
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("all")
+        world.slack.fail("chat.postMessage", "not_in_channel", times=None)
+        with caplog.at_level(logging.WARNING, logger="bot.poller"):
+            await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
+            listed = world.requests(RUNS_ROUTE)
+            await world.run_for(3600)
+        assert len(world.slack.calls_to("chat.postMessage")) == 1
+        assert world.requests(RUNS_ROUTE) == listed
+        assert world.store.subscriptions(CHANNEL) == []
+        [stopped] = world.store.subscriptions(CHANNEL, active=False)
+        assert stopped.disabled_reason == "not_in_channel"
+        [line] = [r for r in caplog.records if "not_in_channel" in r.getMessage()]
+        assert "disabled" in line.getMessage()
+        said = list_here(world.deps, Asker(USER, CHANNEL)).text
+        assert "*stopped*: Slack said `not_in_channel`" in said
+
+
+async def test_a_rate_limited_post_is_retried_after_retry_after(tmp_path: Path) -> None:
+    """Slack's 429 with Retry-After: 1 — the same card goes out once, at least a second later."""
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("all")
+        world.slack.rate_limit("chat.postMessage", retry_after=1)
+        await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
+        limited, posted = world.slack.calls_to("chat.postMessage")
+        assert limited.answer == {"ok": False, "error": "ratelimited"}
+        assert posted.answer["ok"]
+        assert posted.at - limited.at >= 1.0
+        assert posted.body == limited.body
+        assert numbers(world.posts()) == [16]
+
+
+async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> None:
+    """A new process on the same database: what was announced stays announced; new runs go out."""
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("all")
+        add_run(world.sim, NEW_RUN, finishes_after=60)
+        world.watch(NEW_RUN)
+        await world.run_for(300)
+        assert numbers(world.posts()) == [16, 17]
+        assert len(world.slack.calls_to("chat.update")) == 1
+
+        store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+        try:
+            again = Poller(
+                world.deps,
+                store=store,
+                slack=world.web,
+                clock=world.now,
+                wall=world.clock,
+            )
+            add_run(world.sim, NEWER_RUN, finishes_after=60)
+            for _ in range(20):
+                world.clock.advance(await again.tick())
+        finally:
+            store.close()
+        assert numbers(world.posts()) == [16, 17, 18]
+        assert len(world.slack.calls_to("chat.update")) == 1
+
+
+async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path) -> None:
+    """`run()` with an injected sleep that moves the fake clock: the loop the server starts."""
+    async with poll_world(tmp_path) as world:
+
+        async def sleep(seconds: float) -> None:
+            world.clock.advance(seconds)
+            await asyncio.sleep(0)
+
+        poller = Poller(
+            world.deps,
+            store=world.store,
+            slack=world.web,
+            clock=world.now,
+            wall=world.clock,
+            sleep=sleep,
+        )
+        add_run(world.sim, NEW_RUN, finishes_after=200)
+        world.watch(NEW_RUN)
+        task = asyncio.create_task(poller.run())
+        try:
+            await world.slack.wait_until(lambda: len(world.posts()) == 1)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        assert len(world.slack.calls_to("chat.update")) == 1
+        assert poller.last_poll_at is not None
+
+
+# Arena
+
+
+async def test_polling_backs_off_while_arena_is_down(tmp_path: Path) -> None:
+    """503s for ten minutes: a few tries, `status` says why, and the run is announced after."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=300)
+        world.watch(NEW_RUN)
+        await world.run_for(40)
+        world.sim.fail_next(10_000)
+        asked = world.sim.stats.requests
+        await world.run_for(600)
+        tries = world.sim.stats.requests - asked
+        assert 0 < tries <= 3 * (600 // 30 + 1)  # each try is a GET and its two retries
+        said = (await status(world.deps)).text
+        assert "Last problem:" in said
+        assert world.slack.calls == []
+
+        world.sim.fail_next(0)
+        await world.run_for(900)
+        assert len(world.slack.calls_to("chat.update")) == 1
+        assert len(world.posts()) == 1
+        assert world.poller.last_problem is None
+
+
+async def test_a_quota_near_zero_pauses_polling_until_the_reset(tmp_path: Path) -> None:
+    """At the reserve: no Arena request until the reset time; `status` says so; then it resumes."""
+    async with poll_world(tmp_path, arena_quota_reserve=200) as world:
+        reset_at = world.clock() + timedelta(hours=2)
+        add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)
+        world.watch(NEW_RUN)
+        world.sim.set_quota(150, reset_at=reset_at)
+        await world.run_for(40)  # the first poll learns "149 left" from Arena's headers
+        asked = world.sim.stats.requests
+        assert world.poller.pace.paused is False
+
+        delay = await world.poller.tick()
+        assert world.poller.pace.paused_until == reset_at
+        assert 0 < delay <= (reset_at - world.clock()).total_seconds()
+        said = (await status(world.deps)).text
+        assert "paused: 149 Arena requests left, 200 kept for people" in said
+
+        while world.clock() < reset_at:
+            await world.tick()
+        assert world.sim.stats.requests == asked
+
+        await world.run_for(2 * 3600)
+        assert world.sim.stats.requests > asked
+        assert world.poller.pace.paused is False
+        assert "finished" in world.posts()[0].text
+
+
+async def test_a_person_is_answered_while_polling_is_paused(tmp_path: Path) -> None:
+    """Pausing is the poller's; a person's question still reaches Arena."""
+    async with poll_world(tmp_path) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)
+        world.watch(NEW_RUN)
+        world.sim.set_quota(10, reset_at=world.clock() + timedelta(hours=2))
+        await world.run_for(60)  # the poll at 30 s learns "9 left"; the next tick pauses
+        await world.tick()
+        assert world.poller.pace.paused
+        run = await world.deps.arena.get_run(SEED_IMPORT_GUID, CLEAN_RUN_GUID)
+        assert run.number == 15
+        assert world.sim.requests_remaining < 10
+        assert world.store.pending_watches()[0].run_guid == NEW_RUN
