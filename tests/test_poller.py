@@ -166,17 +166,27 @@ async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path:
     """Runs finished before `subscribe` stay quiet; the running one and two new ones, once each."""
     async with poll_world(tmp_path) as world:
         assert "will now hear about every run" in await world.subscribe("all")
-        add_run(world.sim, NEW_RUN, finishes_after=120)
-        add_run(world.sim, NEWER_RUN, finishes_after=300)
+        add_run(world.sim, NEW_RUN, finishes_after=300)  # #17
+        add_run(world.sim, NEWER_RUN, finishes_after=120)  # #18, done before #17
         await world.run_for(30)
         assert world.slack.calls == []
 
         await world.run_for(3600)
         cards = world.posts()
-        assert numbers(cards) == [16, 17, 18]
+        assert numbers(cards) == [16, 18, 17]
         assert {c.body["channel"] for c in cards} == {CHANNEL}
         assert all("thread_ts" not in c.body for c in cards)
         assert "unsubscribe" in str(cards[0].body["blocks"])
+
+
+async def test_more_new_runs_than_one_page_are_all_announced_once(tmp_path: Path) -> None:
+    """25 runs finish between two polls: the poller reads further back than its 20-run page."""
+    async with poll_world(tmp_path) as world:
+        await world.subscribe("all")
+        for n in range(25):
+            add_run(world.sim, f"MANYRUNQ8ZT4KD6R{n:04d}", finishes_after=50)
+        await world.run_for(600)
+        assert numbers(world.posts()) == list(range(16, 42))
 
 
 async def test_a_finished_run_above_a_running_one_is_old_news(tmp_path: Path) -> None:
