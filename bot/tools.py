@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TextIO
 
 import aiohttp
@@ -19,6 +20,7 @@ from bot.commands import ShowRun, parse
 from bot.render import render_message
 from bot.render_mrkdwn import plain_text
 from bot.replies import PUBLIC_BUTTONS, card_for, explain
+from bot.schedule import next_interval, pace
 from bot.settings import Settings, SettingsError
 from bot.wiring import open_runtime
 
@@ -27,7 +29,6 @@ logger = logging.getLogger(__name__)
 OK, FAILED, USAGE, RUN_FAILED = 0, 1, 2, 3
 """Exit codes: posted/shown; Arena or Slack failed; bad usage or settings; run had failures."""
 
-GROWTH = 1.5
 Sleep = Callable[[float], Awaitable[None]]
 
 SLACK_ERRORS = {
@@ -110,8 +111,10 @@ async def wait_until_finished(
     out: TextIO,
     sleep: Sleep = asyncio.sleep,
 ) -> ImportRun:
-    """Poll as the poller does: every POLL_INTERVAL_SECONDS, growing ×1.5 to the maximum."""
-    delay = settings.poll_interval_seconds
+    """Poll as the poller does: every POLL_INTERVAL_SECONDS, growing ×1.5 to the maximum,
+    slower while Arena's quota is scarce, at the longest delay while polling would pause."""
+    base, cap = settings.poll_interval_seconds, settings.poll_max_interval_seconds
+    delay = base
     waited = 0.0
     while not run.is_finished:
         left = timeout - waited
@@ -120,11 +123,15 @@ async def wait_until_finished(
                 f"Import run {_name(run)} was still {run.status} after {timeout:g} s; "
                 "nothing was posted (raise --timeout to wait longer)."
             )
-        pause = min(delay, left)
-        print(f"Import run {_name(run)} is {run.status}; next check in {pause:g} s.", file=out)
+        now = datetime.now(UTC)
+        pacing = pace(arena.quota, reserve=settings.arena_quota_reserve, now=now)
+        paced = cap if pacing.paused else delay * pacing.factor
+        pause = min(paced, left)
+        why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
+        print(f"Import run {_name(run)} is {run.status}; next check in {pause:g} s{why}.", file=out)
         await sleep(pause)
         waited += pause
-        delay = min(delay * GROWTH, settings.poll_max_interval_seconds)
+        delay = next_interval(delay, base=base, cap=cap)
         try:
             run = await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
         except ArenaUnavailable as exc:

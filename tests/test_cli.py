@@ -191,6 +191,20 @@ async def test_post_wait_gives_up_at_the_timeout(world: World) -> None:
     assert len(posts(world)) == before
 
 
+async def test_post_wait_slows_down_when_the_quota_is_scarce(world: World) -> None:
+    """Like the poller, `--wait` polls four times slower with few Arena requests left."""
+    world.arena.set_quota(900)
+    try:
+        result = await world.run(
+            "post", SEED_IMPORT_GUID, RUNNING_RUN_GUID, "--channel", CHANNEL, "--wait",
+            "--timeout", "3", POLL_INTERVAL_SECONDS="0.5", ARENA_QUOTA_RESERVE="200",
+        )  # fmt: skip
+    finally:
+        world.arena.set_quota(10_000)
+    assert result.code == 1
+    assert "next check in 2 s (Arena quota: slowed ×4" in result.out
+
+
 async def test_post_fail_on_errors(world: World) -> None:
     """`--fail-on-errors` posts the card and still exits 3 when the run had failed rows."""
     before = len(posts(world))

@@ -13,8 +13,8 @@ import httpx
 
 from bot import ids
 from bot.demo.slack_events import SlackEvents
-from bot.demo.slack_stub import BOT_USER_ID, SlackCall
-from bot.demo.terminal import ANSWER, DemoSlack, LineReader
+from bot.demo.slack_stub import BOT_USER_ID, SlackCall, SlackStub
+from bot.demo.terminal import LineReader
 from bot.render import Button, Rendered, render_message, render_view
 
 USER = "U0PERSON01"
@@ -46,7 +46,7 @@ class Console:
     """Reads lines, sends them as Slack would, prints what the app sends back."""
 
     def __init__(
-        self, slack: DemoSlack, events: SlackEvents, out: TextIO, *, interactive: bool
+        self, slack: SlackStub, events: SlackEvents, out: TextIO, *, interactive: bool
     ) -> None:
         self._slack = slack
         self._events = events
@@ -161,13 +161,13 @@ class Console:
         call, body = target.call, target.call.body
         response_url = self._slack.response_url(f"a{next(self._keys)}")
         if call.method.startswith("views."):
-            return {"view": _view(body) | {"id": _answered_view_id(body), "state": {"values": {}}}}
+            return {"view": _view(body) | {"id": _view_id(call), "state": {"values": {}}}}
         if call.method == "response_url" and body.get("response_type") != "in_channel":
             # Slack sends no `message` for an ephemeral one: only where it was.
             container = {"type": "message", "message_ts": target.ts, "channel_id": CHANNEL}
             return {"response_url": response_url, "container": container | {"is_ephemeral": True}}
         channel = str(body.get("channel", CHANNEL))
-        answer = body.get(ANSWER) or {}
+        answer = call.answer
         ts = str(body.get("ts") or answer.get("ts") or target.ts)
         message = {
             "type": "message",
@@ -244,9 +244,10 @@ def _view(body: dict[str, Any]) -> dict[str, Any]:
     return dict(parsed) if isinstance(parsed, dict) else {}
 
 
-def _answered_view_id(body: dict[str, Any]) -> str:
-    answer = body.get(ANSWER) or {}
-    return str((answer.get("view") or {}).get("id") or body.get("view_id") or "V0DEMO0001")
+def _view_id(call: SlackCall) -> str:
+    """The ID Slack gave the modal when it was opened."""
+    view = call.answer.get("view") or {}
+    return str(view.get("id") or call.body.get("view_id") or "V0DEMO0001")
 
 
 def _fake_ts() -> str:

@@ -21,7 +21,8 @@ import bot
 from bot.demo.console import Console
 from bot.demo.simulator import ArenaSimulator
 from bot.demo.slack_events import SlackEvents
-from bot.demo.terminal import DemoSlack, LineReader, is_terminal
+from bot.demo.slack_stub import SlackStub
+from bot.demo.terminal import LineReader, is_terminal
 from bot.demo.workspace import add_demo_definitions, first_screen
 from bot.settings import Settings
 
@@ -86,7 +87,7 @@ class AppProcess:
 
 
 def app_env(
-    simulator: ArenaSimulator, slack: DemoSlack, secret: str, workdir: Path
+    simulator: ArenaSimulator, slack: SlackStub, secret: str, workdir: Path
 ) -> dict[str, str]:
     """The app's environment: the person's own settings removed, the demo's put in."""
     ours = {name.upper() for name in Settings.model_fields}
@@ -118,7 +119,7 @@ class DemoWorld:
     """What the console talks to: the simulated Arena, the local Slack, the app."""
 
     simulator: ArenaSimulator
-    slack: DemoSlack
+    slack: SlackStub
     app: AppProcess
     signing_secret: str
 
@@ -128,7 +129,7 @@ async def demo_world(workdir: Path) -> AsyncIterator[DemoWorld]:
     """Start the simulator (own credentials), the Slack stub (own token) and the app; stop all."""
     simulator = ArenaSimulator(password=secrets.token_urlsafe(12))
     add_demo_definitions(simulator)
-    slack = DemoSlack(token=f"xoxb-demo-{secrets.token_hex(12)}")
+    slack = SlackStub(token=f"xoxb-demo-{secrets.token_hex(12)}")
     secret = secrets.token_hex(16)
     await simulator.start()
     try:

@@ -1,5 +1,4 @@
-"""The terminal side of the demo console: lines from stdin without threads, and the Slack stub's
-answers kept so that a button on a posted message or a modal can be pressed later."""
+"""The terminal side of the demo console: lines from stdin, read by the event loop."""
 
 from __future__ import annotations
 
@@ -7,22 +6,6 @@ import asyncio
 import codecs
 import contextlib
 import os
-from typing import Any
-
-from bot.demo.slack_stub import SlackStub
-
-ANSWER = "_answer"
-"""Key under which `DemoSlack` keeps, in a recorded call's body, what the stub answered."""
-
-
-class DemoSlack(SlackStub):
-    """The Slack stub, also remembering each answer (a message's `ts`, a view's `id`)."""
-
-    def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
-        answer = super()._answer(method, body)
-        # The same dict the recorded call holds: the console reads it when a button is pressed.
-        body[ANSWER] = answer
-        return answer
 
 
 class LineReader:
