@@ -55,6 +55,7 @@ class Console:
         self._target: Target | None = None
         self._keys = itertools.count(1)
         self._at_prompt = False
+        self._asking = False  # a command or press is waiting for its answer
         slack.on_call(self.show)
 
     async def run(self, lines: LineReader) -> None:
@@ -80,15 +81,19 @@ class Console:
             return True
         if word in {"exit", "quit", "bye"}:
             return False
-        if word in {"help", "?"}:
-            self._write(HELP)
-            await self.command("help")
-        elif line.isdigit():
-            await self.press(int(line))
-        elif line.startswith("/") and line.split()[0] != ids.COMMAND:
-            self._write(f"Only {ids.COMMAND} is installed in this workspace.")
-        else:
-            await self.command(line.removeprefix(ids.COMMAND).strip())
+        self._asking = True
+        try:
+            if word in {"help", "?"}:
+                self._write(HELP)
+                await self.command("help")
+            elif line.isdigit():
+                await self.press(int(line))
+            elif line.startswith("/") and line.split()[0] != ids.COMMAND:
+                self._write(f"Only {ids.COMMAND} is installed in this workspace.")
+            else:
+                await self.command(line.removeprefix(ids.COMMAND).strip())
+        finally:
+            self._asking = False
         return True
 
     async def command(self, text: str) -> None:
@@ -117,7 +122,7 @@ class Console:
         if shown is None:
             return
         title, rendered = shown
-        lead = "\n" if self._at_prompt else ""
+        lead = "" if self._asking and not self._at_prompt else "\n"  # set apart if unasked
         self._write(f"{lead}── {title} " + "─" * max(3, WIDTH - len(title) - 4))
         if rendered is not None:
             self._write(rendered.text)
