@@ -42,6 +42,9 @@ def pace(quota: Quota, *, reserve: int, now: datetime) -> Pace:
         return Pace(1.0, None, "normal")
     if left <= reserve:
         until = reset or (quota.updated_at or now) + UNKNOWN_RESET_PAUSE
+        if until <= now:
+            # No reset time, and an hour without news of the quota: one poll learns the count.
+            return Pace(1.0, None, "looking again: Arena gave no reset time")
         why = f"paused: {left:,} Arena requests left, {reserve:,} kept for people"
         return Pace(1.0, until, why)
     if left < SLOW_MULTIPLE * reserve:

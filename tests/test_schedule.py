@@ -68,6 +68,9 @@ def test_an_unknown_reset_time_pauses_for_an_hour() -> None:
     """No reset header: pause an hour after the count was learned, then look again."""
     paused = pace(quota(3, reset_at=None), reserve=200, now=NOW)
     assert paused.paused_until == NOW - timedelta(minutes=1) + UNKNOWN_RESET_PAUSE
+    later = pace(quota(3, reset_at=None), reserve=200, now=paused.paused_until)
+    assert (later.factor, later.paused) == (1.0, False)
+    assert later.reason == "looking again: Arena gave no reset time"
 
 
 def test_a_reserve_of_zero_pauses_only_when_nothing_is_left() -> None:

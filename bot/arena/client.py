@@ -204,7 +204,8 @@ class ArenaClient:
         if isinstance(error, ArenaQuotaExceeded):
             # Arena may omit the headers on a 429; the quota is spent all the same.
             reset_at = error.reset_at or self._quota.reset_at
-            self._quota = replace(self._quota, remaining=0, reset_at=reset_at)
+            now = datetime.now(UTC)
+            self._quota = replace(self._quota, remaining=0, reset_at=reset_at, updated_at=now)
         raise error
 
     async def _exchange(
