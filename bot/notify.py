@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -16,7 +15,8 @@ from bot.cards.text import escape, inline, plural, slack_date
 from bot.commands import Subscribe
 from bot.deps import Deps
 from bot.in_thread import mention
-from bot.poller import CANNOT_POST, Poller
+from bot.poller import Poller
+from bot.posting import CANNOT_POST, slack_error
 from bot.replies import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, card_for, explain
 from bot.store import Store
 
@@ -58,6 +58,14 @@ async def watch(deps: Deps, asker: Asker, import_guid: str, run_guid: str) -> Me
         return await card_for(
             deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS, note=note
         )
+    already = here.store.pending_watch(here.channel, run.guid)
+    if already is not None:
+        # One card per run and channel: a second "Watching…" card would never be updated.
+        here.store.add_watcher(already.id, asker.user_id)
+        return _say(
+            f"Run #{run.number} is already watched in this channel; I'll mention you too "
+            "when it finishes."
+        )
     card = await card_for(
         deps,
         run,
@@ -68,16 +76,18 @@ async def watch(deps: Deps, asker: Asker, import_guid: str, run_guid: str) -> Me
     try:
         posted = await here.slack.chat_postMessage(channel=here.channel, **card.to_dict())
     except SlackApiError as exc:
-        if exc.response.get("error") in CANNOT_POST:
+        if slack_error(exc) in CANNOT_POST:
             return _say(HOW_TO_INVITE)
         raise
+    # Recorded right after Slack accepted the card. A crash in between leaves a "Watching…"
+    # card that is never updated, and no watch: the person saw no confirmation and can ask again.
     here.store.add_watch(
         channel=here.channel,
         import_guid=import_guid,
         run_guid=run.guid,
         message_ts=str(posted["ts"]),
         user_id=asker.user_id,
-        now=time.time(),
+        now=here.poller.now(),
         interval=deps.settings.poll_interval_seconds,
     )
     here.poller.wake()
@@ -113,9 +123,9 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
         since_number=since,
         settled=settled,
         user_id=asker.user_id,
-        now=time.time(),
+        now=here.poller.now(),
     )
-    here.poller.wake(subscriptions=True)
+    here.poller.wake(subscribed=definition.guid)
     name = inline(definition.name or definition.guid, 200)
     which = {
         "all": "every run",
@@ -144,7 +154,8 @@ def list_here(deps: Deps, asker: Asker) -> Message:
     if isinstance(here, Message):
         return here
     lines = [
-        f"• watching run `{w.run_guid}` of import `{w.import_guid}` for {mention(w.user_id)}"
+        f"• watching run `{w.run_guid}` of import `{w.import_guid}` for "
+        + " ".join(mention(user) for user in w.watchers)
         for w in here.store.pending_watches(here.channel)
     ]
     for s in here.store.subscriptions(here.channel, active=False):

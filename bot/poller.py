@@ -15,27 +15,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.arena.errors import ArenaError, ArenaNotFound, ArenaQuotaExceeded
 from bot.arena.models import ImportRun
 from bot.cards import Message
-from bot.commands import SubscriptionFilter
 from bot.deps import Deps
 from bot.in_thread import mention
+from bot.posting import CANNOT_POST, GONE_MESSAGE, post, slack_error
 from bot.replies import PUBLIC_BUTTONS, card_for
 from bot.schedule import Pace, next_interval, pace
-from bot.store import Store, Subscription, Watch
+from bot.store import Store, Watch
+from bot.subscriptions import Subscriptions
 
 logger = logging.getLogger(__name__)
-
-CANNOT_POST = frozenset({"not_in_channel", "channel_not_found", "is_archived", "missing_scope"})
-GONE_MESSAGE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
-SUBSCRIPTION_PAGE = 20
-
-
-def wanted(run: ImportRun, filter: SubscriptionFilter) -> bool:
-    """Does a subscription with this filter announce this finished run?"""
-    if filter == "failures":
-        return run.failed
-    if filter == "warnings":
-        return run.failed or run.warnings.total > 0
-    return True
 
 
 class Poller:
@@ -59,16 +47,22 @@ class Poller:
         self._sleep = sleep
         self._base = deps.settings.poll_interval_seconds
         self._cap = max(self._base, deps.settings.poll_max_interval_seconds)
-        self._subscriptions_due = 0.0
+        self._subscriptions = Subscriptions(
+            deps, store=store, slack=slack, base=self._base, cap=self._cap
+        )
         self.last_poll_at: datetime | None = None
         self.last_problem: str | None = None
         self.pace = Pace(1.0, None, "normal")
         self._woken = asyncio.Event()
 
-    def wake(self, *, subscriptions: bool = False) -> None:
-        """Plan again: a watch (or a subscription, polled at once) was just added."""
-        if subscriptions:
-            self._subscriptions_due = 0.0
+    def now(self) -> float:
+        """The poller's clock (epoch seconds): watches are scheduled on it."""
+        return self._clock()
+
+    def wake(self, *, subscribed: str | None = None) -> None:
+        """Plan again: a watch was just added, or a subscription to the import `subscribed`."""
+        if subscribed is not None:
+            self._subscriptions.soon(subscribed, self._clock())
         self._woken.set()
 
     async def _nap(self, seconds: float) -> None:
@@ -107,16 +101,14 @@ class Poller:
             return max(1.0, min(wait, self._cap))
         try:
             await self._poll_watches(now)
-            if now >= self._subscriptions_due:
-                await self._poll_subscriptions()
-                self._subscriptions_due = now + self._base * self.pace.factor
+            await self._subscriptions.poll(now, self.pace.factor)
             self.last_problem = None
-        except ArenaQuotaExceeded as exc:
-            self.last_problem = str(exc)
-            logger.warning("Arena quota spent; polling pauses until the reset")
         except ArenaError as exc:
             self.last_problem = str(exc)
-            logger.warning("polling Arena failed: %s", exc)
+            if isinstance(exc, ArenaQuotaExceeded):
+                logger.warning("Arena quota spent; polling pauses until the reset")
+            else:
+                logger.warning("polling Arena failed: %s", exc)
             # What failed is still due: without a floor the next tick would come at once.
             self.last_poll_at = self._wall()
             return max(self._until_next(self._clock()), self._base * self.pace.factor)
@@ -125,13 +117,11 @@ class Poller:
 
     def _until_next(self, now: float) -> float:
         dues = [w.next_poll_at for w in self._store.pending_watches()]
-        if self._store.subscriptions():
-            dues.append(self._subscriptions_due)
+        if (subscriptions := self._subscriptions.next_due()) is not None:
+            dues.append(subscriptions)
         if not dues:
             return self._base
         return min(max(0.5, min(dues) - now), self._cap)
-
-    # Watches
 
     async def _poll_watches(self, now: float) -> None:
         by_run: dict[tuple[str, str], list[Watch]] = defaultdict(list)
@@ -157,13 +147,13 @@ class Poller:
                 await self._finish(watch, run, now)
 
     async def _finish(self, watch: Watch, run: ImportRun, now: float) -> None:
-        """Update the watched card in place, then reply in its thread to notify the asker.
+        """Update the watched card in place, then reply in its thread to notify who asked.
 
         Each step is recorded after Slack accepts it. If the process dies between a Slack call
         and its record, the step runs again on restart: a second `chat.update` rewrites the same
         card (harmless), a second thread reply is the one duplicate that can happen.
         """
-        who = mention(watch.user_id)
+        who = " ".join(mention(user) for user in watch.watchers)
         try:
             if watch.stage < 1:
                 card = await card_for(
@@ -175,12 +165,14 @@ class Poller:
                 )
                 await self._update_card(watch, card)
                 self._store.advance_watch(watch.id, 1)
+                # The card is this run's announcement here: a subscription will not post it.
+                self._store.mark_announced(watch.channel, run.guid, now=now, posted=True)
             outcome = "failed" if run.failed else "finished"
             text = f"{who} import run #{run.number} {outcome}: {run.status}, " + (
                 f"{run.success_count:,} of {run.total_count:,} rows, {run.error_count:,} failed."
             )
             thread = self._store.watch_ts(watch.id) or watch.message_ts
-            await self._post(watch.channel, text=text, thread_ts=thread)
+            await post(self._slack, watch.channel, text=text, thread_ts=thread)
         except SlackApiError as exc:
             self._slack_failed(watch, exc, now)
             return
@@ -193,18 +185,17 @@ class Poller:
                 channel=watch.channel, ts=watch.message_ts, **card.to_dict()
             )
         except SlackApiError as exc:
-            if exc.response.get("error") not in GONE_MESSAGE:
+            if slack_error(exc) not in GONE_MESSAGE:
                 raise
             # The card was deleted: post a fresh one and reply under that instead.
-            ts = await self._post(watch.channel, **card.to_dict())
+            ts = await post(self._slack, watch.channel, **card.to_dict())
             self._store.move_watch(watch.id, ts)
 
     async def _vanished(self, watch: Watch, now: float) -> None:
-        text = (
-            f"{mention(watch.user_id)} Arena no longer has this import run, so the watch has ended."
-        )
+        who = " ".join(mention(user) for user in watch.watchers)
+        text = f"{who} Arena no longer has this import run, so the watch has ended."
         try:
-            await self._post(watch.channel, text=text, thread_ts=watch.message_ts)
+            await post(self._slack, watch.channel, text=text, thread_ts=watch.message_ts)
         except SlackApiError as exc:
             self._slack_failed(watch, exc, now)
             return
@@ -212,7 +203,7 @@ class Poller:
 
     def _slack_failed(self, watch: Watch, exc: SlackApiError, now: float) -> None:
         """A channel that refuses the bot ends the watch; anything else waits for the next poll."""
-        error = str(exc.response.get("error", ""))
+        error = slack_error(exc)
         if error in CANNOT_POST:
             logger.warning(
                 "watch %d: Slack refuses channel %s (%s); dropped", watch.id, watch.channel, error
@@ -224,72 +215,3 @@ class Poller:
             "watch %d: Slack said %s; will try again in %.0f s", watch.id, error, interval
         )
         self._store.reschedule_watch(watch.id, next_poll_at=now + interval, interval=interval)
-
-    async def _post(self, channel: str, **message: object) -> str:
-        """chat.postMessage; the new message's ts (SlackApiError when Slack refuses)."""
-        response = await self._slack.chat_postMessage(channel=channel, **message)  # type: ignore[arg-type]
-        return str(response["ts"])
-
-    # Subscriptions
-
-    async def _poll_subscriptions(self) -> None:
-        by_import: dict[str, list[Subscription]] = defaultdict(list)
-        for subscription in self._store.subscriptions():
-            by_import[subscription.import_guid].append(subscription)
-        for import_guid, subscriptions in by_import.items():
-            since = min(s.since_number for s in subscriptions)
-            runs = await self._deps.arena.list_runs(import_guid, limit=SUBSCRIPTION_PAGE)
-            if len(runs) == SUBSCRIPTION_PAGE and min(_number(r) for r in runs) > since + 1:
-                runs = await self._deps.arena.list_runs(import_guid, limit=400)
-            oldest_first = sorted((r for r in runs if _number(r) > since), key=_number)
-            for subscription in subscriptions:
-                await self._announce(subscription, oldest_first)
-
-    async def _announce(self, subscription: Subscription, runs: list[ImportRun]) -> None:
-        settled_up_to = subscription.since_number
-        blocked = False
-        for run in runs:
-            if _number(run) <= subscription.since_number:
-                continue
-            if not run.is_finished:
-                blocked = True
-                continue
-            channel = subscription.channel
-            if not self._store.was_announced(channel, run.guid):
-                post = wanted(run, subscription.filter)
-                if post and not await self._post_run(subscription, run):
-                    return
-                self._store.mark_announced(channel, run.guid, now=self._clock(), posted=post)
-            if not blocked:
-                settled_up_to = _number(run)
-        self._store.advance_since(subscription.id, settled_up_to)
-
-    async def _post_run(self, subscription: Subscription, run: ImportRun) -> bool:
-        """One card in the channel; a channel that refuses the bot disables the subscription."""
-        card = await card_for(
-            self._deps,
-            run,
-            import_guid=subscription.import_guid,
-            buttons=PUBLIC_BUTTONS,
-            note=f"Subscribed import · `/importrun unsubscribe {subscription.import_guid}` to stop",
-        )
-        try:
-            await self._slack.chat_postMessage(channel=subscription.channel, **card.to_dict())
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", ""))
-            if error in CANNOT_POST:
-                logger.warning(
-                    "subscription %d disabled: Slack refuses channel %s (%s)",
-                    subscription.id,
-                    subscription.channel,
-                    error,
-                )
-                self._store.disable(subscription.id, error)
-            else:
-                logger.warning("announcing run %s failed: %s; will retry", run.guid, error)
-            return False
-        return True
-
-
-def _number(run: ImportRun) -> int:
-    return run.number or 0

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS watches (
     import_guid TEXT NOT NULL,
     run_guid TEXT NOT NULL,
     message_ts TEXT NOT NULL,
-    user_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,              -- who asked (whose card it is)
+    others TEXT NOT NULL DEFAULT '',    -- who else asked to watch it here (space-separated)
     created_at REAL NOT NULL,
     next_poll_at REAL NOT NULL,
     interval REAL NOT NULL,
@@ -54,10 +55,16 @@ class Watch:
     run_guid: str
     message_ts: str
     user_id: str
+    others: str
     created_at: float
     next_poll_at: float
     interval: float
     stage: int
+
+    @property
+    def watchers(self) -> list[str]:
+        """Everyone to mention when the run finishes: who asked first, then the others."""
+        return [self.user_id, *self.others.split()]
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,9 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(watches)")}
+        if "others" not in columns:  # a database from before several people could watch a run
+            self._db.execute("ALTER TABLE watches ADD COLUMN others TEXT NOT NULL DEFAULT ''")
 
     def close(self) -> None:
         """Close the database."""
@@ -115,12 +125,12 @@ class Store:
         now: float,
         interval: float,
     ) -> Watch:
-        """Remember a watch (a second watch of the same run in a channel replaces the first)."""
+        """Remember a watch (replacing an announced watch of the same run in the channel)."""
         self._db.execute(
             "INSERT INTO watches (channel, import_guid, run_guid, message_ts, user_id, created_at,"
             " next_poll_at, interval) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, import_guid, run_guid) DO UPDATE SET"
-            " message_ts=excluded.message_ts, user_id=excluded.user_id,"
+            " message_ts=excluded.message_ts, user_id=excluded.user_id, others='',"
             " next_poll_at=excluded.next_poll_at, interval=excluded.interval, stage=0",
             (channel, import_guid, run_guid, message_ts, user_id, now, now + interval, interval),
         )
@@ -137,6 +147,23 @@ class Store:
             else self._db.execute(sql)
         )
         return [_watch(row) for row in rows]
+
+    def pending_watch(self, channel: str, run_guid: str) -> Watch | None:
+        """The channel's watch of a run, while it is not yet announced."""
+        row = self._db.execute(
+            "SELECT * FROM watches WHERE channel = ? AND run_guid = ? AND stage < 2",
+            (channel, run_guid),
+        ).fetchone()
+        return _watch(row) if row else None
+
+    def add_watcher(self, watch_id: int, user_id: str) -> None:
+        """Someone else asked to watch the same run in the channel: mention them too."""
+        watch = self._db.execute("SELECT * FROM watches WHERE id = ?", (watch_id,)).fetchone()
+        if watch is None or user_id in _watch(watch).watchers:
+            return
+        self._db.execute(
+            "UPDATE watches SET others = trim(others || ' ' || ?) WHERE id = ?", (user_id, watch_id)
+        )
 
     def reschedule_watch(self, watch_id: int, *, next_poll_at: float, interval: float) -> None:
         """When to look at this watch's run again."""

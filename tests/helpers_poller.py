@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -27,6 +28,9 @@ CHANNEL = "C0WATCHERS"
 USER = "U0ASKER001"
 RUN_ROUTE = "GET /imports/{g}/runs/{g}"
 RUNS_ROUTE = "GET /imports/{g}/runs"
+NEW_RUN = "N3WRUNQ8ZT4KD6RX2MBA"
+NEWER_RUN = "N4WRUNQ8ZT4KD6RX2MBA"
+THIRD_RUN = "N5WRUNQ8ZT4KD6RX2MBA"
 
 
 @dataclass
@@ -88,6 +92,28 @@ class PollWorld:
     def posts(self) -> list[SlackCall]:
         """chat.postMessage calls that Slack accepted."""
         return [c for c in self.slack.calls_to("chat.postMessage") if c.answer.get("ok")]
+
+    async def poll_times(self, seconds: float, route: str = RUN_ROUTE) -> list[float]:
+        """Tick for `seconds` of simulated time; when (from now) Arena was asked for `route`."""
+        start, end = self.now(), self.now() + seconds
+        times = []
+        while self.now() < end:
+            before, at = self.requests(route), self.now()
+            await self.tick()
+            if self.requests(route) > before:
+                times.append(at - start)
+        return times
+
+
+def numbers(calls: list[SlackCall]) -> list[int]:
+    """The run numbers of the cards posted, in order."""
+    found = [re.search(r"Import run #(\d+)", call.text) for call in calls]
+    return [int(match.group(1)) for match in found if match]
+
+
+def gaps(times: list[float]) -> list[float]:
+    """The waits between successive moments, the first one from 0."""
+    return [b - a for a, b in zip([0.0, *times], times, strict=False)]
 
 
 @asynccontextmanager

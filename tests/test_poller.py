@@ -4,47 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers_poller import CHANNEL, RUNS_ROUTE, USER, PollWorld, add_run, poll_world
+from helpers_poller import (
+    CHANNEL,
+    NEW_RUN,
+    NEWER_RUN,
+    USER,
+    add_run,
+    gaps,
+    numbers,
+    poll_world,
+)
 
 from bot.demo.seed import (
     CLEAN_RUN_GUID,
-    RUNNING_RUN_FINISHES_AFTER,
     SEED_IMPORT_GUID,
 )
-from bot.demo.slack_stub import SlackCall
-from bot.notify import list_here, status
+from bot.notify import status
 from bot.poller import Poller
-from bot.replies import Asker
 from bot.store import Store
-
-NEW_RUN = "N3WRUNQ8ZT4KD6RX2MBA"
-NEWER_RUN = "N4WRUNQ8ZT4KD6RX2MBA"
-THIRD_RUN = "N5WRUNQ8ZT4KD6RX2MBA"
-
-
-def numbers(calls: list[SlackCall]) -> list[int]:
-    """The run numbers of the cards posted, in order."""
-    found = [re.search(r"Import run #(\d+)", call.text) for call in calls]
-    return [int(match.group(1)) for match in found if match]
-
-
-async def poll_times(world: PollWorld, seconds: float) -> list[float]:
-    """Tick for `seconds` of simulated time; the moments at which Arena was asked for the run."""
-    start, end = world.now(), world.now() + seconds
-    times = []
-    while world.now() < end:
-        before, at = world.requests(), world.now()
-        await world.tick()
-        if world.requests() > before:
-            times.append(at - start)
-    return times
-
 
 # Watches
 
@@ -80,14 +61,13 @@ async def test_polls_of_a_long_run_grow_half_as_long_again_up_to_the_cap(tmp_pat
     async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
         add_run(world.sim, NEW_RUN, finishes_after=4 * 3600)
         world.watch(NEW_RUN)
-        times = await poll_times(world, 2 * 3600)
-        gaps = [b - a for a, b in zip([0.0, *times], times, strict=False)]
+        waits = gaps(await world.poll_times(2 * 3600))
         expected = [30.0]
-        while len(expected) < len(gaps):
+        while len(expected) < len(waits):
             expected.append(min(600.0, expected[-1] * 1.5))
-        assert gaps == pytest.approx(expected)
-        assert gaps[:4] == pytest.approx([30, 45, 67.5, 101.25])
-        assert gaps[-3:] == pytest.approx([600, 600, 600])
+        assert waits == pytest.approx(expected)
+        assert waits[:4] == pytest.approx([30, 45, 67.5, 101.25])
+        assert waits[-3:] == pytest.approx([600, 600, 600])
         assert world.slack.calls == []
 
 
@@ -159,108 +139,6 @@ async def test_a_run_arena_forgot_ends_its_watch_with_a_note(tmp_path: Path) -> 
         assert len(world.slack.calls) == 1
 
 
-# Subscriptions
-
-
-async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path: Path) -> None:
-    """Runs finished before `subscribe` stay quiet; the running one and two new ones, once each."""
-    async with poll_world(tmp_path) as world:
-        assert "will now hear about every run" in await world.subscribe("all")
-        add_run(world.sim, NEW_RUN, finishes_after=300)  # #17
-        add_run(world.sim, NEWER_RUN, finishes_after=120)  # #18, done before #17
-        await world.run_for(30)
-        assert world.slack.calls == []
-
-        await world.run_for(3600)
-        cards = world.posts()
-        assert numbers(cards) == [16, 18, 17]
-        assert {c.body["channel"] for c in cards} == {CHANNEL}
-        assert all("thread_ts" not in c.body for c in cards)
-        assert "unsubscribe" in str(cards[0].body["blocks"])
-
-
-async def test_more_new_runs_than_one_page_are_all_announced_once(tmp_path: Path) -> None:
-    """25 runs finish between two polls: the poller reads further back than its 20-run page."""
-    async with poll_world(tmp_path) as world:
-        await world.subscribe("all")
-        for n in range(25):
-            add_run(world.sim, f"MANYRUNQ8ZT4KD6R{n:04d}", finishes_after=50)
-        await world.run_for(600)
-        assert numbers(world.posts()) == list(range(16, 42))
-
-
-async def test_a_finished_run_above_a_running_one_is_old_news(tmp_path: Path) -> None:
-    """At subscribe time #16 runs and #17 is done: #16 is announced when it ends, #17 never."""
-    async with poll_world(tmp_path) as world:
-        add_run(world.sim, NEW_RUN, finishes_after=None)
-        await world.subscribe("all")
-        await world.run_for(RUNNING_RUN_FINISHES_AFTER + 120)
-        assert numbers(world.posts()) == [16]
-        add_run(world.sim, NEWER_RUN, finishes_after=60)
-        await world.run_for(600)
-        assert numbers(world.posts()) == [16, 18]
-
-
-async def test_the_failures_filter_keeps_clean_runs_quiet(tmp_path: Path) -> None:
-    """`failures`: ERROR, or COMPLETE with failed rows; a clean run is not announced."""
-    async with poll_world(tmp_path) as world:
-        await world.subscribe("failures")
-        add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
-        add_run(world.sim, NEWER_RUN, finishes_after=120, status="ERROR", errorCount=0)  # #18
-        add_run(world.sim, THIRD_RUN, finishes_after=150, errorCount=5, successCount=1_995)
-        await world.run_for(1800)
-        # #16 (the seeded running run) ends with 10 failed rows.
-        assert numbers(world.posts()) == [16, 18, 19]
-
-
-async def test_the_warnings_filter_adds_runs_with_warnings(tmp_path: Path) -> None:
-    """`warnings`: failures plus runs with warnings; a clean run without warnings stays quiet."""
-    warned = {"count": 1, "results": [{"code": 331, "message": "Column 'X' ignored."}]}
-    async with poll_world(tmp_path) as world:
-        await world.subscribe("warnings")
-        add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
-        add_run(world.sim, NEWER_RUN, finishes_after=120, warnings=warned)  # #18
-        add_run(world.sim, THIRD_RUN, finishes_after=150, status="ERROR")  # #19
-        await world.run_for(1800)
-        assert numbers(world.posts()) == [16, 18, 19]
-
-
-async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """`not_in_channel`: one try, one log line, listed as stopped, no more polling for it."""
-    async with poll_world(tmp_path) as world:
-        await world.subscribe("all")
-        world.slack.fail("chat.postMessage", "not_in_channel", times=None)
-        with caplog.at_level(logging.WARNING, logger="bot.poller"):
-            await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
-            listed = world.requests(RUNS_ROUTE)
-            await world.run_for(3600)
-        assert len(world.slack.calls_to("chat.postMessage")) == 1
-        assert world.requests(RUNS_ROUTE) == listed
-        assert world.store.subscriptions(CHANNEL) == []
-        [stopped] = world.store.subscriptions(CHANNEL, active=False)
-        assert stopped.disabled_reason == "not_in_channel"
-        [line] = [r for r in caplog.records if "not_in_channel" in r.getMessage()]
-        assert "disabled" in line.getMessage()
-        said = list_here(world.deps, Asker(USER, CHANNEL)).text
-        assert "*stopped*: Slack said `not_in_channel`" in said
-
-
-async def test_a_rate_limited_post_is_retried_after_retry_after(tmp_path: Path) -> None:
-    """Slack's 429 with Retry-After: 1 — the same card goes out once, at least a second later."""
-    async with poll_world(tmp_path) as world:
-        await world.subscribe("all")
-        world.slack.rate_limit("chat.postMessage", retry_after=1)
-        await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
-        limited, posted = world.slack.calls_to("chat.postMessage")
-        assert limited.answer == {"ok": False, "error": "ratelimited"}
-        assert posted.answer["ok"]
-        assert posted.at - limited.at >= 1.0
-        assert posted.body == limited.body
-        assert numbers(world.posts()) == [16]
-
-
 async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> None:
     """A new process on the same database: what was announced stays announced; new runs go out."""
     async with poll_world(tmp_path) as world:
@@ -268,8 +146,9 @@ async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> Non
         add_run(world.sim, NEW_RUN, finishes_after=60)
         world.watch(NEW_RUN)
         await world.run_for(300)
-        assert numbers(world.posts()) == [16, 17]
+        assert numbers(world.posts()) == [16]  # #17's announcement is its watched card
         assert len(world.slack.calls_to("chat.update")) == 1
+        assert len(world.posts()) == 2  # and the thread reply
 
         store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
         try:
@@ -285,8 +164,9 @@ async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> Non
                 world.clock.advance(await again.tick())
         finally:
             store.close()
-        assert numbers(world.posts()) == [16, 17, 18]
+        assert numbers(world.posts()) == [16, 18]
         assert len(world.slack.calls_to("chat.update")) == 1
+        assert len(world.posts()) == 3
 
 
 async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path) -> None:
