@@ -16,19 +16,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import build_app
 from bot.arena.client import ArenaClient
 from bot.arena.models import ImportRun
+from bot.bench_poller import bench_poller
 from bot.cards import CardButton, run_card
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID, SEED_RUNS
-from bot.demo.seed_parts import item_definition
-from bot.demo.simulator import ArenaSimulator, FakeClock, RunTimeline
+from bot.demo.simulator import ArenaSimulator
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import SlackStub
 from bot.deps import Deps
-from bot.notify import settled_runs
-from bot.poller import Poller
 from bot.server import web_app
 from bot.settings import Settings
-from bot.store import Store
-from bot.wiring import slack_client
 
 Section = Callable[[], Awaitable[None]]
 SECRET = "bench-signing-secret"
@@ -121,103 +117,6 @@ async def bench_slash_command() -> None:
             f"with login + run + change lookups; later ones served from cache)"
         )
         print(f"  Arena requests for {len(acks)} commands: {sim.stats.requests}")
-
-
-async def bench_poller() -> None:
-    """Arena requests the poller spends on 50 watched runs (1 to 90 min) in a simulated hour."""
-    lengths = [60 + i * (89 * 60) / 49 for i in range(50)]  # seconds, evenly 1 to 90 minutes
-    guids = [f"BENCHRUN{i:012d}" for i in range(50)]
-    bench_import = "BENCHIMPORT000000001"
-
-    async def hour(subscribed: bool) -> tuple[ArenaSimulator, list[float]]:
-        clock = FakeClock()
-        slack = SlackStub()
-        await slack.start()
-        store = Store("sqlite:///:memory:")
-        try:
-            async with ArenaSimulator(clock=clock) as sim, arena_client(sim) as arena:
-                sim.add_import(item_definition(bench_import) | {"name": "Bench load"})
-                for guid, length in zip(guids, lengths, strict=True):
-                    run = {"guid": guid, "status": "COMPLETE", "commit": True, "totalCount": 500}
-                    run |= {"successCount": 500, "errorCount": 0}
-                    sim.add_run(bench_import, run, timeline=RunTimeline(None, 0.0, length))
-                settings = Settings(
-                    _env_file=None,
-                    poll_interval_seconds=30,
-                    poll_max_interval_seconds=600,
-                    slack_api_url=slack.url,
-                    slack_bot_token=slack.token,
-                )
-                web_client = slack_client(settings)
-                deps = Deps(settings=settings, arena=arena, store=store, slack=web_client)
-                start = clock().timestamp()
-                for guid in guids:
-                    store.add_watch(
-                        channel="C0BENCH001",
-                        import_guid=bench_import,
-                        run_guid=guid,
-                        message_ts="1.000001",
-                        user_id="U0BENCH001",
-                        now=start,
-                        interval=settings.poll_interval_seconds,
-                    )
-                if subscribed:
-                    since, settled = settled_runs(await arena.list_runs(bench_import, limit=400))
-                    store.subscribe(
-                        channel="C0BENCH002",
-                        import_guid=bench_import,
-                        filter="all",
-                        since_number=since,
-                        settled=settled,
-                        user_id="U0BENCH001",
-                        now=start,
-                    )
-                sim.reset_stats()
-                poller = Poller(
-                    deps,
-                    store=store,
-                    slack=web_client,
-                    clock=lambda: clock().timestamp(),
-                    wall=clock,
-                )
-                late: list[float] = []
-                pending = {w.run_guid for w in store.pending_watches()}
-                while (at := clock().timestamp() - start) < 3600:
-                    delay = await poller.tick()
-                    still = {w.run_guid for w in store.pending_watches()}
-                    late += [at - lengths[guids.index(g)] for g in pending - still]
-                    pending = still
-                    clock.advance(delay)
-                return sim, late
-        finally:
-            store.close()
-            await slack.stop()
-
-    sim, late = await hour(subscribed=False)
-    runs_route = "GET /imports/{g}/runs/{g}"
-    finished = sum(length <= 3600 for length in lengths)
-    every_30s = sum(min(-(-length // 30), 120) for length in lengths)
-    print(
-        f"  50 watched runs (1 to 90 min, all watched at the start), 3600 simulated s: "
-        f"{sim.stats.requests} Arena requests ({sim.stats.by_route[runs_route]} GET run, "
-        f"{sim.stats.logouts} logout), "
-        f"{len(late)} of the {finished} runs that finished within the hour announced"
-    )
-    print(
-        "  schedule per run: first poll after POLL_INTERVAL_SECONDS (30 s), each next one "
-        "×1.5 later (30, 45, 67.5, 101 … s), capped at 600 s: at most 11 polls of a run in "
-        f"its first hour, against {every_30s:.0f} requests at a fixed 30 s"
-    )
-    print(
-        f"  the price: a run is announced {statistics.mean(late):.0f} s after it finished on "
-        f"average (max {max(late):.0f} s); one request per run per poll, however many watch it"
-    )
-    sim, _ = await hour(subscribed=True)
-    print(
-        f"  the same with one channel subscribed to their import: {sim.stats.requests} requests "
-        f"({sim.stats.by_route['GET /imports/{g}/runs']} GET runs list: a 20-run page every "
-        "30 s, and a 400-run page too while its oldest unsettled run is further back)"
-    )
 
 
 def _ms(values: list[float]) -> str:
