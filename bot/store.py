@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.commands import SubscriptionFilter
+from bot.records import Subscription, Watch
+
+__all__ = ["Store", "Subscription", "Watch", "database_path"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS watches (
@@ -43,42 +45,6 @@ CREATE TABLE IF NOT EXISTS announced (
     PRIMARY KEY (channel, run_guid)
 );
 """
-
-
-@dataclass(frozen=True)
-class Watch:
-    """A run someone asked to hear about in a channel, and the card that will be updated."""
-
-    id: int
-    channel: str
-    import_guid: str
-    run_guid: str
-    message_ts: str
-    user_id: str
-    others: str
-    created_at: float
-    next_poll_at: float
-    interval: float
-    stage: int
-
-    @property
-    def watchers(self) -> list[str]:
-        """Everyone to mention when the run finishes: who asked first, then the others."""
-        return [self.user_id, *self.others.split()]
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """A channel that hears about the finished runs of one import definition."""
-
-    id: int
-    channel: str
-    import_guid: str
-    filter: SubscriptionFilter
-    since_number: int
-    created_by: str
-    created_at: float
-    disabled_reason: str | None
 
 
 def database_path(url: str) -> str:

@@ -212,3 +212,39 @@ def test_since_only_moves_forward_and_announcing_is_idempotent(store: Store) -> 
     store.mark_announced(CHANNEL, RUN, now=1.0, posted=False)
     store.mark_announced(CHANNEL, RUN, now=2.0, posted=True)
     assert store.was_announced(CHANNEL, RUN)
+
+
+def test_others_watching_the_same_run_are_mentioned_once_each(store: Store) -> None:
+    """A second person is added to the pending watch, once; the first asker is not repeated."""
+    watch = add_watch(store)
+    for user in ("U0SECOND01", "U0SECOND01", "U0ASKER001"):
+        store.add_watcher(watch.id, user)
+    found = store.pending_watch(CHANNEL, RUN)
+    assert found is not None
+    assert found.watchers == ["U0ASKER001", "U0SECOND01"]
+    assert store.pending_watch(OTHER, RUN) is None
+    store.advance_watch(watch.id, 2)
+    assert store.pending_watch(CHANNEL, RUN) is None
+
+
+def test_a_database_from_before_several_watchers_is_upgraded(url: str) -> None:
+    """A watches table without `others` (an earlier build) gains it; its watch is kept."""
+    path = Path(database_path(url))
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE watches (id INTEGER PRIMARY KEY, channel TEXT NOT NULL,"
+        " import_guid TEXT NOT NULL, run_guid TEXT NOT NULL, message_ts TEXT NOT NULL,"
+        " user_id TEXT NOT NULL, created_at REAL NOT NULL, next_poll_at REAL NOT NULL,"
+        " interval REAL NOT NULL, stage INTEGER NOT NULL DEFAULT 0,"
+        " UNIQUE (channel, import_guid, run_guid));"
+        f" INSERT INTO watches VALUES (1, '{CHANNEL}', '{IMPORT}', '{RUN}', '1.000001',"
+        " 'U0ASKER001', 0, 30, 30, 0);"
+    )
+    old.close()
+    store = Store(url)
+    try:
+        [watch] = store.pending_watches()
+        assert watch.watchers == ["U0ASKER001"]
+    finally:
+        store.close()
