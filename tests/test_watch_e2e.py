@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bot_world import CHANNEL, World, assert_valid_message, everything, running_world
+from bot_world import CHANNEL, World, assert_valid_message, buttons, everything, running_world
 
+from bot import ids
 from bot.demo.seed import CLEAN_RUN_GUID, SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator, RunTimeline
 from bot.demo.slack_events import SlackEvents
@@ -80,6 +81,29 @@ async def test_watch_updates_the_card_in_place_and_replies_in_its_thread(tmp_pat
         await asyncio.sleep(1.5)  # the bot keeps polling; nothing more is said
         assert len(world.slack.calls_to("chat.update")) == 1
         assert len(posts(world.slack)) == 2
+
+
+async def test_the_watch_button_of_a_private_card_watches_in_the_channel(tmp_path: Path) -> None:
+    """Watch on a running run's private card: the card goes public, the presser is told."""
+    async with running_world(tmp_path) as world:
+        add_running_run(world.arena, NEW_RUN, finishes_after=120.0)
+        private = await command(world, f"{SEED_IMPORT_GUID} {NEW_RUN}", "card")
+        button = buttons(private)[ids.ACTION_WATCH]
+        response = await world.events.block_action(
+            {"action_id": ids.ACTION_WATCH, "value": button["value"], "block_id": "b1"},
+            response_url=world.slack.response_url("pressed"),
+            container={"type": "message", "channel_id": CHANNEL, "is_ephemeral": True},
+        )
+        assert (response.status_code, response.text) == (200, "")
+        told = await world.slack.response("pressed")
+        assert "Watching run" in told.text
+        assert told.body.get("replace_original") is False
+        [card] = posts(world.slack)
+        assert card.body["channel"] == CHANNEL
+        assert "Watching" in everything(card.body)
+        assert ids.ACTION_WATCH not in buttons(card.body)
+        listed = await command(world, "list", "list")
+        assert f"watching run `{NEW_RUN}`" in listed["text"]
 
 
 async def test_a_finished_run_gets_its_card_and_no_watch(tmp_path: Path) -> None:
