@@ -1,0 +1,75 @@
+"""Answers to `watch` and the Watch button against one running `serve` (Arena simulator, Slack
+stub, SQLite); each test in a channel of its own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+from bot_world import World, buttons, everything, running_world
+from helpers_watch import add_running_run, command, posts
+
+from bot import ids
+from bot.demo.seed import CLEAN_RUN_GUID, SEED_IMPORT_GUID
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+PRESSED_RUN = "N7WRUNQ8ZT4KD6RX2MBA"
+REFUSED_RUN = "N8WRUNQ8ZT4KD6RX2MBA"
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
+    """One `serve` process for the module."""
+    async with running_world(tmp_path_factory.mktemp("watch")) as running:
+        yield running
+
+
+async def test_the_watch_button_of_a_private_card_watches_in_the_channel(world: World) -> None:
+    """Watch on a running run's private card: the card goes public, the presser is told."""
+    channel = "C0PRESSED1"
+    add_running_run(world.arena, PRESSED_RUN, finishes_after=600.0)
+    private = await command(world, f"{SEED_IMPORT_GUID} {PRESSED_RUN}", "card", channel=channel)
+    button = buttons(private)[ids.ACTION_WATCH]
+    response = await world.events.block_action(
+        {"action_id": ids.ACTION_WATCH, "value": button["value"], "block_id": "b1"},
+        response_url=world.slack.response_url("pressed"),
+        channel=channel,
+        container={"type": "message", "channel_id": channel, "is_ephemeral": True},
+    )
+    assert (response.status_code, response.text) == (200, "")
+    told = await world.slack.response("pressed")
+    assert "Watching run" in told.text
+    assert told.body.get("replace_original") is False
+    [card] = posts(world.slack, channel)
+    assert "Watching" in everything(card.body)
+    assert ids.ACTION_WATCH not in buttons(card.body)
+    listed = await command(world, "list", "pressed-list", channel=channel)
+    assert f"watching run `{PRESSED_RUN}`" in listed["text"]
+
+
+async def test_a_finished_run_gets_its_card_and_no_watch(world: World) -> None:
+    """Watching a run that already finished shows its card privately and posts nothing."""
+    channel = "C0FINISHED"
+    reply = await command(
+        world, f"watch {SEED_IMPORT_GUID} {CLEAN_RUN_GUID}", "done", channel=channel
+    )
+    assert "already finished" in everything(reply)
+    assert "Watching" not in everything(reply)
+    assert posts(world.slack, channel) == []
+    listed = await command(world, "list", "done-list", channel=channel)
+    assert "Nothing is watched here" in listed["text"]
+
+
+async def test_watch_where_the_bot_may_not_post(world: World) -> None:
+    """Slack refusing the channel gets one sentence on how to fix it; no watch is kept."""
+    channel = "C0REFUSED1"
+    add_running_run(world.arena, REFUSED_RUN, finishes_after=600.0)
+    world.slack.fail("chat.postMessage", "not_in_channel")
+    reply = await command(
+        world, f"watch {SEED_IMPORT_GUID} {REFUSED_RUN}", "refused", channel=channel
+    )
+    assert "/invite @importrun" in reply["text"]
+    listed = await command(world, "list", "refused-list", channel=channel)
+    assert "Nothing is watched here" in listed["text"]
