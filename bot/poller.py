@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.arena.errors import ArenaError, ArenaNotFound, ArenaQuotaExceeded
 from bot.arena.models import ImportRun
 from bot.cards import Message
+from bot.cards.text import escape
 from bot.deps import Deps
 from bot.in_thread import mention
 from bot.posting import CANNOT_POST, GONE_MESSAGE, post, slack_error
@@ -24,6 +25,22 @@ from bot.store import Store, Watch
 from bot.subscriptions import Subscriptions
 
 logger = logging.getLogger(__name__)
+
+
+def outcome(run: ImportRun) -> str:
+    """How a watched run ended, in one sentence for the thread reply (after the mentions)."""
+    went_in = "passed the check (preview: nothing was committed)" if run.is_preview else "went in"
+    rows = f"{run.success_count:,} of {run.total_count:,} rows {went_in}"
+    status = run.status.upper()
+    if status == "ERROR":
+        return f"import run #{run.number} failed (ERROR): {rows}, {run.error_count:,} failed."
+    if status != "COMPLETE":
+        return f"import run #{run.number} ended: {escape(run.status)}."
+    if run.error_count:
+        return f"import run #{run.number} finished with failed rows: {rows}, " + (
+            f"{run.error_count:,} failed."
+        )
+    return f"import run #{run.number} finished: {rows}."
 
 
 class Poller:
@@ -167,10 +184,7 @@ class Poller:
                 self._store.advance_watch(watch.id, 1)
                 # The card is this run's announcement here: a subscription will not post it.
                 self._store.mark_announced(watch.channel, run.guid, now=now, posted=True)
-            outcome = "failed" if run.failed else "finished"
-            text = f"{who} import run #{run.number} {outcome}: {run.status}, " + (
-                f"{run.success_count:,} of {run.total_count:,} rows, {run.error_count:,} failed."
-            )
+            text = f"{who} {outcome(run)}"
             thread = self._store.watch_ts(watch.id) or watch.message_ts
             await post(self._slack, watch.channel, text=text, thread_ts=thread)
         except SlackApiError as exc:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers_poller import (
@@ -19,12 +20,13 @@ from helpers_poller import (
     poll_world,
 )
 
+from bot.arena.models import ImportRun
 from bot.demo.seed import (
     CLEAN_RUN_GUID,
     SEED_IMPORT_GUID,
 )
 from bot.notify import status
-from bot.poller import Poller
+from bot.poller import Poller, outcome
 from bot.store import Store
 
 # Watches
@@ -263,3 +265,30 @@ async def test_a_person_is_answered_while_polling_is_paused(tmp_path: Path) -> N
         assert run.number == 15
         assert world.sim.requests_remaining < 10
         assert world.store.pending_watches()[0].run_guid == NEW_RUN
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({}, "import run #17 finished: 2,000 of 2,000 rows went in."),
+        (
+            {"errorCount": 3, "successCount": 1_997},
+            "import run #17 finished with failed rows: 1,997 of 2,000 rows went in, 3 failed.",
+        ),
+        (
+            {"status": "ERROR", "errorCount": 2_000, "successCount": 0},
+            "import run #17 failed (ERROR): 0 of 2,000 rows went in, 2,000 failed.",
+        ),
+        (
+            {"commit": False},
+            "import run #17 finished: 2,000 of 2,000 rows passed the check "
+            "(preview: nothing was committed).",
+        ),
+        ({"status": "PURGED"}, "import run #17 ended: PURGED."),
+    ],
+)
+def test_the_thread_reply_says_how_the_run_ended(fields: dict[str, Any], said: str) -> None:
+    """One sentence: clean, failed rows, ERROR, a preview, or another final status."""
+    run = {"guid": NEW_RUN, "number": 17, "status": "COMPLETE", "totalCount": 2_000}
+    run |= {"successCount": 2_000, "errorCount": 0} | fields
+    assert outcome(ImportRun.model_validate(run)) == said
