@@ -83,6 +83,7 @@ class Subscriptions:
                 continue
             since = min(s.since_number for s in subscriptions)
             runs = await self._unsettled(import_guid, since, schedule)
+            self._hurry_watches(runs, now)
             for subscription in subscriptions:
                 await self._announce(subscription, runs, now)
             seen = (
@@ -97,6 +98,13 @@ class Subscriptions:
             )
             schedule.seen = seen
             schedule.due = now + schedule.interval * factor
+
+    def _hurry_watches(self, runs: list[ImportRun], now: float) -> None:
+        """A watched run this read shows finished is polled at once, not at its own next poll."""
+        finished = {run.guid for run in runs if run.is_finished}
+        for watch in self._store.pending_watches():
+            if watch.run_guid in finished and watch.next_poll_at > now:
+                self._store.reschedule_watch(watch.id, next_poll_at=now, interval=watch.interval)
 
     async def _unsettled(
         self, import_guid: str, since: int, schedule: _Schedule
@@ -125,19 +133,14 @@ class Subscriptions:
             if not run.is_finished:
                 blocked = True
                 continue
-            if not self._store.was_announced(channel, run.guid):
-                watch = self._store.pending_watch(channel, run.guid)
-                if watch is not None:
-                    # This channel's watched card is the run's announcement: hurry the watch
-                    # (it records the run as announced) rather than post a second card.
-                    self._store.reschedule_watch(
-                        watch.id, next_poll_at=now, interval=watch.interval
-                    )
-                else:
-                    post_it = wanted(run, subscription.filter)
-                    if post_it and not await self._post_run(subscription, run):
-                        return
-                    self._store.mark_announced(channel, run.guid, now=now, posted=post_it)
+            # A watched card in this channel (hurried above) is the run's announcement there,
+            # and the watch records it: no second card.
+            watched = self._store.pending_watch(channel, run.guid) is not None
+            if not watched and not self._store.was_announced(channel, run.guid):
+                post_it = wanted(run, subscription.filter)
+                if post_it and not await self._post_run(subscription, run):
+                    return
+                self._store.mark_announced(channel, run.guid, now=now, posted=post_it)
             if not blocked:
                 settled_up_to = _number(run)
         self._store.advance_since(subscription.id, settled_up_to)

@@ -58,3 +58,16 @@ async def test_a_second_watch_of_a_run_adds_a_mention_not_a_card(tmp_path: Path)
         _, reply = world.posts()
         assert reply.body["thread_ts"] == card.answer["ts"]
         assert reply.text.count(f"<@{USER}>") == reply.text.count(f"<@{SECOND}>") == 1
+
+
+async def test_a_read_for_a_subscription_elsewhere_hurries_the_watch(tmp_path: Path) -> None:
+    """The runs list read for another channel shows the watched run finished: the watch is
+    announced then, not at its own next poll."""
+    async with poll_world(tmp_path) as world:
+        await subscribe(world.deps, Asker(USER, OTHER), Subscribe(SEED_IMPORT_GUID, "all"))
+        add_run(world.sim, NEW_RUN, finishes_after=50)
+        watch = world.watch(NEW_RUN)
+        await world.run_for(70)  # reads at 30 and 60 s; the watch's polls at 30 and 75 s
+        [update] = world.slack.calls_to("chat.update")
+        assert update.body["ts"] == watch.message_ts
+        assert numbers([c for c in world.posts() if c.body["channel"] == OTHER]) == [16, 17]
