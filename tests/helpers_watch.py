@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot_world import CHANNEL, World
+from helpers_poller import add_run
 
-from bot.demo.seed import SEED_IMPORT_GUID
-from bot.demo.simulator import ArenaSimulator, RunTimeline
+from bot.demo.simulator import ArenaSimulator
 from bot.demo.slack_stub import SlackCall, SlackStub
 
 NEW_RUN = "N3WRUNQ8ZT4KD6RX2MBA"
@@ -18,22 +18,7 @@ def add_running_run(
     arena: ArenaSimulator, guid: str, *, finishes_after: float, **fields: Any
 ) -> None:
     """A run of the seed import, RUNNING now and finished `finishes_after` seconds later."""
-    run = {
-        "guid": guid,
-        "status": "COMPLETE",
-        "commit": True,
-        "totalCount": 2_000,
-        "successCount": 2_000,
-        "errorCount": 0,
-        "creator": {"fullName": "Night Job", "email": "ci@example.com"},
-        "submitFileType": "CSV",
-        **fields,
-    }
-    arena.add_run(
-        SEED_IMPORT_GUID,
-        run,
-        timeline=RunTimeline(running_after=0.0, finished_after=finishes_after),
-    )
+    add_run(arena, guid, finishes_after=finishes_after, **fields)
 
 
 async def command(world: World, text: str, key: str, *, channel: str = CHANNEL) -> dict[str, Any]:
