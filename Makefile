@@ -29,6 +29,7 @@ lint: install
 	$(BIN)/ruff format --check bot tests
 	$(BIN)/ruff check bot tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format bot tests

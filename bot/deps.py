@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from bot.arena.client import ArenaClient
 from bot.settings import Settings
@@ -11,8 +12,22 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.poller import Poller
-    from bot.store import Store
+    from bot.watch.schedule import Pace
+    from bot.watch.store import Store
+
+
+class Polling(Protocol):
+    """What the answers need of the poller: its clock, a nudge, and how polling is going."""
+
+    last_poll_at: datetime | None
+    last_problem: str | None
+    pace: Pace
+
+    def now(self) -> float:
+        """The poller's clock (epoch seconds): new watches are scheduled on it."""
+
+    def wake(self, *, subscribed: str | None = None) -> None:
+        """Plan again: a watch was just added, or a subscription to the import `subscribed`."""
 
 
 @dataclass(frozen=True)
@@ -27,4 +42,4 @@ class Deps:
     arena: ArenaClient
     store: Store | None = None
     slack: AsyncWebClient | None = None
-    poller: Poller | None = None
+    poller: Polling | None = None

@@ -12,16 +12,16 @@ from typing import Any
 from helpers_arena import open_arena
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.commands import Subscribe, SubscriptionFilter
+from bot.answer.commands import Subscribe, SubscriptionFilter
+from bot.answer.notify import subscribe
 from bot.demo.seed import SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator, FakeClock, RunTimeline
 from bot.demo.slack_stub import SlackCall, SlackStub
 from bot.deps import Deps
-from bot.notify import subscribe
-from bot.poller import Poller
-from bot.replies import Asker
+from bot.runs.messages import Asker
 from bot.settings import Settings
-from bot.store import Store, Watch
+from bot.watch.poller import Poller
+from bot.watch.store import Store, Watch
 from bot.wiring import slack_client
 
 CHANNEL = "C0WATCHERS"

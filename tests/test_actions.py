@@ -20,6 +20,7 @@ from bot_world import (
 )
 
 from bot import ids
+from bot.answer.failed_rows import parse_failed_rows
 from bot.demo.seed import (
     ERROR_RUN_GUID,
     MANY_WARNINGS_RUN_GUID,
@@ -28,7 +29,6 @@ from bot.demo.seed import (
     SEED_RUN_GUID,
 )
 from bot.demo.slack_stub import SlackCall
-from bot.failed_rows import parse_failed_rows
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,7 +17,7 @@ import pytest
 import pytest_asyncio
 from slack_sdk.models.blocks import Block, HeaderBlock
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.demo.seed import (
     BOM_FAILED_RUN_GUID,
     BOM_IMPORT_GUID,

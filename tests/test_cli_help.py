@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 
 
 @pytest.mark.parametrize("command", ["demo", "show", "post", "check"])

@@ -9,10 +9,10 @@ from bot_world import assert_valid_view
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.answer.failed_rows import parse_failed_rows
 from bot.arena.models import ImportRun
 from bot.cards import failed_rows_view
 from bot.demo.sim_runs import ERROR_CSV_HEADER, generate_error_csv
-from bot.failed_rows import parse_failed_rows
 
 RUN = ImportRun(guid="E2RRK8Q4NW7ZD1TB5XJM", number=10, status="ERROR", error_count=3)
 

@@ -20,14 +20,14 @@ from helpers_poller import (
     poll_world,
 )
 
+from bot.answer.notify import status
 from bot.arena.models import ImportRun
 from bot.demo.seed import (
     CLEAN_RUN_GUID,
     SEED_IMPORT_GUID,
 )
-from bot.notify import status
-from bot.poller import Poller, outcome
-from bot.store import Store
+from bot.watch.poller import Poller, outcome
+from bot.watch.store import Store
 
 # Watches
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from bot import ids
 from bot.arena.models import ImportDefinition, ImportRun
 from bot.cards import help_message, runs_list, warnings_view
-from bot.render import render_message, render_view
-from bot.render_mrkdwn import plain_text
+from bot.terminal.mrkdwn import plain_text
+from bot.terminal.render import render_message, render_view
 
 GOLDEN = Path(__file__).parent / "golden"
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.arena.quota import Quota
-from bot.schedule import UNKNOWN_RESET_PAUSE, next_interval, pace
+from bot.watch.schedule import UNKNOWN_RESET_PAUSE, next_interval, pace
 
 NOW = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
 RESET = NOW + timedelta(hours=9)

@@ -19,8 +19,9 @@ from bot_world import (
 )
 
 from bot import ids
-from bot.ask_run import FieldError, read_submission
-from bot.commands import ShowRun, ShowRunNumber
+from bot.answer.ask_run import FieldError, read_submission
+from bot.answer.commands import ShowRun, ShowRunNumber
+from bot.answer.in_thread import guids_in_message
 from bot.demo.seed import (
     BOM_FAILED_RUN_GUID,
     BOM_IMPORT_GUID,
@@ -28,7 +29,6 @@ from bot.demo.seed import (
     SEED_IMPORT_GUID,
     SEED_RUN_GUID,
 )
-from bot.in_thread import guids_in_message
 
 e2e = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import SubscriptionFilter
-from bot.store import Store, Subscription, Watch, database_path
+from bot.watch.records import SubscriptionFilter
+from bot.watch.store import Store, Subscription, Watch, database_path
 
 CHANNEL = "C0WATCHERS"
 OTHER = "C0ELSEWHER"

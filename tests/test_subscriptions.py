@@ -19,9 +19,9 @@ from helpers_poller import (
     poll_world,
 )
 
+from bot.answer.notify import list_here
 from bot.demo.seed import BOM_IMPORT_GUID, RUNNING_RUN_FINISHES_AFTER
-from bot.notify import list_here
-from bot.replies import Asker
+from bot.runs.messages import Asker
 
 # Subscriptions
 
@@ -96,7 +96,7 @@ async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
     async with poll_world(tmp_path) as world:
         await world.subscribe("all")
         world.slack.fail("chat.postMessage", "not_in_channel", times=None)
-        with caplog.at_level(logging.WARNING, logger="bot.poller"):
+        with caplog.at_level(logging.WARNING, logger="bot.watch.poller"):
             await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
             listed = world.requests(RUNS_ROUTE)
             await world.run_for(3600)

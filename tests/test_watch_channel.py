@@ -7,10 +7,10 @@ from pathlib import Path
 from bot_world import everything
 from helpers_poller import CHANNEL, NEW_RUN, USER, add_run, numbers, poll_world
 
-from bot.commands import Subscribe
+from bot.answer.commands import Subscribe
+from bot.answer.notify import list_here, subscribe, watch
 from bot.demo.seed import SEED_IMPORT_GUID
-from bot.notify import list_here, subscribe, watch
-from bot.replies import Asker
+from bot.runs.messages import Asker
 
 OTHER = "C0ELSEWHER"
 SECOND = "U0SECOND01"

@@ -30,6 +30,10 @@ class ArenaNotFound(ArenaError):
     """The import, run or change does not exist (or this user may not see it)."""
 
 
+class RunNumberNotFound(ArenaNotFound):
+    """The import exists but has no run with that number (or no run at all)."""
+
+
 class ArenaAuthError(ArenaError):
     """Arena refused the integration user's login or session."""
 

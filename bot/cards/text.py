@@ -15,6 +15,7 @@ _ATOM = re.compile(r"<[^<>]*>|&(?:[A-Za-z]+|#\d+);|`[^`]+`|.", re.DOTALL)
 _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 _URL_QUOTES = {"|": "%7C", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
 MAX_URL = 1000
+_SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
 
 
 def slack_len(text: str) -> int:
@@ -157,3 +158,8 @@ def ago(moment: datetime, now: datetime) -> str:
     if days < 730:
         return f"{days // 30} mo ago"
     return f"{days // 365} y ago"
+
+
+def mention(user_id: str) -> str:
+    """`<@U…>`, or nothing when the ID is not one of Slack's."""
+    return f"<@{user_id}>" if _SLACK_ID.fullmatch(user_id) else "someone"

@@ -15,7 +15,7 @@ from bot import ids
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import BOT_USER_ID, SlackCall, SlackStub
 from bot.demo.terminal import LineReader
-from bot.render import Button, Rendered, render_message, render_view
+from bot.terminal.render import Button, Rendered, render_message, render_view
 
 USER = "U0PERSON01"
 CHANNEL = "C0DEMOCHAN"

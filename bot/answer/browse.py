@@ -1,0 +1,39 @@
+"""Runs named by number (`IMPORT 14`, `#14`, `latest`) and an import's newest runs."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from bot.arena.client import ArenaClient
+from bot.arena.errors import RunNumberNotFound
+from bot.arena.models import ImportRun
+from bot.cards import Message, runs_list
+
+# One page costs one request whatever its size: the runs list's order is not documented,
+# so the newest runs are picked from a full page rather than trusted to come first.
+PAGE = 400
+
+
+async def run_by_number(arena: ArenaClient, import_guid: str, number: int | None) -> ImportRun:
+    """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None."""
+    if number is None:
+        runs = await arena.list_runs(import_guid, limit=PAGE)
+        if not runs:
+            raise RunNumberNotFound(f"Import {import_guid} has no runs yet.")
+        return runs[0]
+    runs = await arena.list_runs(import_guid, number=number, limit=1)
+    # Should Arena ignore the filter, the page holds some other run: never show that one.
+    for run in runs:
+        if run.number == number:
+            return run
+    raise RunNumberNotFound(f"Import {import_guid} has no run #{number}.")
+
+
+async def recent_runs(arena: ArenaClient, import_guid: str) -> Message:
+    """The import definition's name and its ten newest runs, each with a Show button."""
+    # gather, not a TaskGroup: the first ArenaError itself must reach the one error funnel.
+    definition, runs = await asyncio.gather(
+        arena.get_import(import_guid), arena.list_runs(import_guid, limit=PAGE)
+    )
+    return runs_list(definition, runs, now=datetime.now(UTC))

@@ -1,0 +1,200 @@
+"""The message shortcut's answer: the run a message names, as a card in that message's thread."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answer import ask_run, browse
+from bot.answer.commands import ShowRun, ShowRunNumber, find_import_and_run
+from bot.arena.errors import ArenaError, ArenaNotFound
+from bot.arena.models import ImportRun
+from bot.cards import Message, error_message
+from bot.cards.text import mention
+from bot.deps import Deps
+from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for, explain
+from bot.runs.posting import CANNOT_POST, respond_to
+
+logger = logging.getLogger(__name__)
+
+ACK_BUDGET = 2.0  # seconds Arena may take before a modal submission is acked regardless
+_TEXT_KEYS = frozenset({"text", "fallback", "pretext", "title", "title_link", "url", "footer"})
+_TOKEN = re.compile(r"<(?:[^<>|]*\|)?([^<>]*)>")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a shortcut's card goes: the thread, or privately through the response_url."""
+
+    user_id: str
+    channel_id: str | None = None
+    thread_ts: str | None = None
+    response_url: str | None = None
+
+    @classmethod
+    def of_shortcut(cls, body: dict[str, Any]) -> Target:
+        """From a `message_action` payload: its channel, message (thread) and response_url."""
+        message = body.get("message") or {}
+        return cls(
+            user_id=str(body.get("user", {}).get("id", "")),
+            channel_id=body.get("channel", {}).get("id"),
+            thread_ts=message.get("thread_ts") or message.get("ts"),
+            response_url=body.get("response_url"),
+        )
+
+    def to_metadata(self) -> str:
+        """As a modal's private_metadata."""
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_metadata(cls, text: str | None) -> Target:
+        """Back from private_metadata (an empty target when it is not ours)."""
+        try:
+            data = json.loads(text or "{}")
+            return cls(
+                **{k: data.get(k) for k in ("channel_id", "thread_ts", "response_url")},
+                user_id=str(data.get("user_id") or ""),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return cls(user_id="")
+
+
+def guids_in_message(message: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The first import/run pair in a message: its text, else with its blocks and attachments."""
+    text = str(message.get("text") or "")
+    import_guid, run_guid = find_import_and_run(text)
+    if import_guid and run_guid:
+        return import_guid, run_guid
+    extra = " ".join(_strings([message.get("attachments"), message.get("blocks")]))
+    return find_import_and_run(f"{text} {extra}")
+
+
+def _strings(node: object, key: str = "") -> Iterator[str]:
+    """The text-bearing strings of blocks and attachments, in order."""
+    if isinstance(node, str) and key in _TEXT_KEYS:
+        yield node
+    elif isinstance(node, dict):
+        for name, value in node.items():
+            yield from _strings(value, name if name in _TEXT_KEYS else key)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item, key)
+
+
+async def show_named_run(
+    deps: Deps, client: AsyncWebClient, target: Target, import_guid: str, run_guid: str
+) -> None:
+    """The card in the thread; one private sentence when Arena cannot give the run."""
+    try:
+        found_import, run = await _run_either_way(deps, import_guid, run_guid)
+    except ArenaError as exc:
+        logger.info("shortcut: %s", exc)
+        await reply_privately(target, error_message(explain(exc)))
+        return
+    await post_card(deps, client, target, found_import, run)
+
+
+async def _run_either_way(deps: Deps, first: str, second: str) -> tuple[str, ImportRun]:
+    """Two bare GUIDs may come in either order ("run X of import Y"): try both."""
+    try:
+        return first, await deps.arena.get_run(first, second)
+    except ArenaNotFound:
+        try:
+            return second, await deps.arena.get_run(second, first)
+        except ArenaNotFound:
+            pass
+        raise
+
+
+async def post_card(
+    deps: Deps, client: AsyncWebClient, target: Target, import_guid: str, run: ImportRun
+) -> None:
+    """Post in the thread for everyone; privately where the bot cannot post."""
+    if target.channel_id and target.thread_ts:
+        note = f"Asked for by {mention(target.user_id)}" if target.user_id else None
+        card = await card_for(deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS, note=note)
+        try:
+            await client.chat_postMessage(
+                channel=target.channel_id,
+                thread_ts=target.thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+                **card.to_dict(),
+            )
+            return
+        except SlackApiError as exc:
+            if exc.response.get("error") not in CANNOT_POST:
+                raise
+            logger.info("cannot post in %s (%s): replying privately", target.channel_id, exc)
+    card = await card_for(deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS)
+    await reply_privately(target, card)
+
+
+async def reply_privately(target: Target, message: Message) -> None:
+    """An ephemeral reply through the shortcut's response_url."""
+    if not target.response_url:
+        logger.warning("no response_url to reply to: %s", message.text)
+        return
+    await respond_to(
+        target.response_url,
+        **message.to_dict(),
+        response_type="ephemeral",
+        replace_original=False,
+    )
+
+
+@dataclass
+class Submission:
+    """A checked modal: field errors to show, or the run being fetched for the card."""
+
+    target: Target
+    errors: dict[str, str] = field(default_factory=dict)
+    pending: asyncio.Future[tuple[str, ImportRun]] | None = None
+
+
+async def check_submission(deps: Deps, view: dict[str, Any]) -> Submission:
+    """Read the fields and ask Arena; what it refuses within ACK_BUDGET is a field error."""
+    target = Target.from_metadata(view.get("private_metadata"))
+    try:
+        command = ask_run.read_submission(view.get("state", {}).get("values", {}))
+    except ask_run.FieldError as exc:
+        return Submission(target, errors={exc.block_id: exc.message})
+    pending = asyncio.ensure_future(_fetch(deps, command))
+    await asyncio.wait({pending}, timeout=ACK_BUDGET)
+    if pending.done() and isinstance(failure := pending.exception(), ArenaError):
+        return Submission(target, errors={ask_run.RUN: plain_sentence(explain(failure))})
+    return Submission(target, pending=pending)
+
+
+async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Submission) -> None:
+    """After the ack: the card in the thread, or one private sentence."""
+    assert submission.pending is not None
+    try:
+        import_guid, run = await submission.pending
+    except ArenaError as exc:
+        await reply_privately(submission.target, error_message(explain(exc)))
+        return
+    await post_card(deps, client, submission.target, import_guid, run)
+
+
+async def _fetch(deps: Deps, command: ShowRun | ShowRunNumber) -> tuple[str, ImportRun]:
+    if isinstance(command, ShowRun):
+        return command.import_guid, await deps.arena.get_run(command.import_guid, command.run_guid)
+    return command.import_guid, await browse.run_by_number(
+        deps.arena, command.import_guid, command.number
+    )
+
+
+def plain_sentence(mrkdwn: str) -> str:
+    """A mrkdwn sentence as plain text (field errors are not mrkdwn): tokens to labels."""
+    text = _TOKEN.sub(r"\1", mrkdwn)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return text[: ask_run.FIELD_ERROR]

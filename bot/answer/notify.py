@@ -1,0 +1,191 @@
+"""The answers to watch, subscribe, unsubscribe, list and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answer.commands import Subscribe
+from bot.arena.errors import ArenaError
+from bot.arena.models import ImportRun
+from bot.cards import CardButton, Message
+from bot.cards.common import section
+from bot.cards.text import escape, inline, mention, plural, slack_date
+from bot.deps import Deps, Polling
+from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, card_for, explain
+from bot.runs.posting import CANNOT_POST, slack_error
+from bot.watch.store import Store
+
+HOW_TO_INVITE = (
+    "I can't post in this channel. Invite me with `/invite @importrun` and try again "
+    "(in a DM, use a channel instead)."
+)
+
+
+@dataclass(frozen=True)
+class _Running:
+    store: Store
+    slack: AsyncWebClient
+    poller: Polling
+    channel: str
+
+
+def _running(deps: Deps, asker: Asker) -> _Running | Message:
+    if deps.store is None or deps.slack is None or deps.poller is None:
+        return _say("Watches and subscriptions need the bot's server (`importrun-bot serve`).")
+    if not asker.channel_id:
+        return _say("Run this in the channel that should hear about the run.")
+    return _Running(deps.store, deps.slack, deps.poller, asker.channel_id)
+
+
+def _say(text: str) -> Message:
+    """A short reply of the bot's own finished mrkdwn."""
+    return Message(text=text, blocks=[section(text)])
+
+
+async def watch(deps: Deps, asker: Asker, import_guid: str, run_guid: str) -> Message:
+    """Post the card in the channel now and remember to update it when the run finishes."""
+    here = _running(deps, asker)
+    if isinstance(here, Message):
+        return here
+    run = await deps.arena.get_run(import_guid, run_guid, fresh=True)
+    if run.is_finished:
+        note = "This run has already finished, so there is nothing to watch."
+        return await card_for(
+            deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS, note=note
+        )
+    already = here.store.pending_watch(here.channel, run.guid)
+    if already is not None:
+        # One card per run and channel: a second "Watching…" card would never be updated.
+        here.store.add_watcher(already.id, asker.user_id)
+        return _say(
+            f"Run #{run.number} is already watched in this channel; I'll mention you too "
+            "when it finishes."
+        )
+    card = await card_for(
+        deps,
+        run,
+        import_guid=import_guid,
+        buttons=PUBLIC_BUTTONS - {CardButton.WATCH},
+        note=f"Watching… I'll update this card when the run finishes ({mention(asker.user_id)}).",
+    )
+    try:
+        posted = await here.slack.chat_postMessage(channel=here.channel, **card.to_dict())
+    except SlackApiError as exc:
+        if slack_error(exc) in CANNOT_POST:
+            return _say(HOW_TO_INVITE)
+        raise
+    # Recorded right after Slack accepted the card. A crash in between leaves a "Watching…"
+    # card that is never updated, and no watch: the person saw no confirmation and can ask again.
+    here.store.add_watch(
+        channel=here.channel,
+        import_guid=import_guid,
+        run_guid=run.guid,
+        message_ts=str(posted["ts"]),
+        user_id=asker.user_id,
+        now=here.poller.now(),
+        interval=deps.settings.poll_interval_seconds,
+    )
+    here.poller.wake()
+    return _say(
+        f"Watching run #{run.number}: I'll update its card here and mention you when it finishes."
+    )
+
+
+def settled_runs(runs: list[ImportRun]) -> tuple[int, list[str]]:
+    """Where a new subscription starts: the highest number with every run up to it finished,
+    and the finished runs above it (old news, never announced)."""
+    oldest_first = sorted(runs, key=lambda r: r.number or 0)
+    since = 0
+    for run in oldest_first:
+        if not run.is_finished:
+            break
+        since = run.number or since
+    above = [r.guid for r in oldest_first if (r.number or 0) > since and r.is_finished]
+    return since, above
+
+
+async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
+    """Subscribe this channel to an import's finished runs from now on."""
+    here = _running(deps, asker)
+    if isinstance(here, Message):
+        return here
+    definition = await deps.arena.get_import(command.import_guid)
+    since, settled = settled_runs(await deps.arena.list_runs(command.import_guid, limit=400))
+    _, new = here.store.subscribe(
+        channel=here.channel,
+        import_guid=definition.guid,
+        filter=command.filter,
+        since_number=since,
+        settled=settled,
+        user_id=asker.user_id,
+        now=here.poller.now(),
+    )
+    here.poller.wake(subscribed=definition.guid)
+    name = inline(definition.name or definition.guid, 200)
+    which = {
+        "all": "every run",
+        "failures": "every failed run",
+        "warnings": "every run with errors or warnings",
+    }
+    verb = "will now hear about" if new else "now hears about"
+    return _say(
+        f"This channel {verb} {which[command.filter]} of *{name}* that finishes from now on."
+    )
+
+
+def unsubscribe(deps: Deps, asker: Asker, import_guid: str) -> Message:
+    """Stop announcing an import's runs in this channel."""
+    here = _running(deps, asker)
+    if isinstance(here, Message):
+        return here
+    if here.store.unsubscribe(here.channel, import_guid):
+        return _say(f"This channel will no longer hear about runs of import `{import_guid}`.")
+    return _say(f"This channel was not subscribed to import `{import_guid}`.")
+
+
+def list_here(deps: Deps, asker: Asker) -> Message:
+    """This channel's pending watches and its subscriptions."""
+    here = _running(deps, asker)
+    if isinstance(here, Message):
+        return here
+    lines = [
+        f"• watching run `{w.run_guid}` of import `{w.import_guid}` for "
+        + " ".join(mention(user) for user in w.watchers)
+        for w in here.store.pending_watches(here.channel)
+    ]
+    for s in here.store.subscriptions(here.channel, active=False):
+        state = (
+            f" — *stopped*: Slack said `{escape(s.disabled_reason)}`" if s.disabled_reason else ""
+        )
+        lines.append(f"• subscribed to import `{s.import_guid}` ({s.filter}){state}")
+    if not lines:
+        return _say("Nothing is watched here and this channel has no subscriptions.")
+    return _say("*In this channel*\n" + "\n".join(lines[:40]))
+
+
+async def status(deps: Deps) -> Message:
+    """Arena reachable?, requests left and the reset, polling state, watches and subscriptions."""
+    try:
+        await deps.arena.login()
+        reach = "Arena: reachable, signed in."
+    except ArenaError as exc:
+        reach = f"Arena: {explain(exc)}"
+    quota = deps.arena.quota
+    left = f"{quota.remaining:,}" if quota.remaining is not None else "unknown (no request yet)"
+    limit = f" of {quota.limit:,}" if quota.limit else ""
+    reset = f", resets {slack_date(quota.reset_at)}" if quota.reset_at else ""
+    lines = [reach, f"Requests left today: {left}{limit}{reset}."]
+    if deps.poller is not None and deps.store is not None:
+        poller = deps.poller
+        last = slack_date(poller.last_poll_at) if poller.last_poll_at else "not yet"
+        lines.append(f"Polling: {poller.pace.reason}; last poll {last}.")
+        if poller.last_problem:
+            lines.append(f"Last problem: {escape(poller.last_problem)}.")
+        lines.append(
+            f"Pending: {plural(len(deps.store.pending_watches()), 'watched run')}, "
+            f"{plural(len(deps.store.subscriptions()), 'subscription')}."
+        )
+    return _say("\n".join(lines))

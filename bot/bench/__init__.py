@@ -1,0 +1,1 @@
+"""`make bench`: figures for the Arena client, the cards, the slash command and the poller."""

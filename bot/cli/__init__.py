@@ -1,0 +1,1 @@
+"""The command line: `importrun-bot serve | demo | show | post | check`."""

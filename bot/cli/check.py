@@ -1,0 +1,175 @@
+"""`check`: every setting verified against Arena and Slack, one line per finding."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TextIO
+from urllib.parse import urlsplit
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.arena.client import ArenaClient
+from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
+from bot.runs.messages import explain
+from bot.settings import Settings
+from bot.terminal.mrkdwn import plain_text
+from bot.wiring import open_arena, slack_client
+
+logger = logging.getLogger(__name__)
+
+OK, UNREACHABLE, WRONG = 0, 1, 2
+"""Exit codes: all good; Arena or Slack could not be reached; a setting is missing or wrong."""
+
+
+@dataclass
+class Report:
+    """What `check` found; problems decide the exit code."""
+
+    out: TextIO
+    wrong: int = 0
+    unreachable: int = 0
+
+    def ok(self, text: str) -> None:
+        self._say("ok     ", text)
+
+    def note(self, text: str) -> None:
+        self._say("note   ", text)
+
+    def problem(self, text: str, *, reachable: bool = True) -> None:
+        if reachable:
+            self.wrong += 1
+        else:
+            self.unreachable += 1
+        self._say("PROBLEM", text)
+
+    def _say(self, mark: str, text: str) -> None:
+        print(f"{mark} {text}", file=self.out, flush=True)
+
+    @property
+    def code(self) -> int:
+        return WRONG if self.wrong else UNREACHABLE if self.unreachable else OK
+
+
+async def check(settings: Settings, out: TextIO) -> int:
+    """Check the settings, log in to Arena, call Slack's `auth.test`; return the exit code."""
+    report = Report(out)
+    _check_urls(settings, report)
+    await _check_arena(settings, report)
+    await _check_slack(settings, report)
+    problems = report.wrong + report.unreachable
+    if problems:
+        plural = "s" if problems > 1 else ""
+        print(
+            f"{problems} problem{plural}: fix the setting{plural} named above in the "
+            "environment or .env (see .env.example), then run `importrun-bot check` again.",
+            file=out,
+        )
+    else:
+        print("Everything checked is in order.", file=out)
+    return report.code
+
+
+def _check_urls(settings: Settings, report: Report) -> None:
+    for name in ("arena_api_url", "slack_api_url", "arena_web_url"):
+        url = getattr(settings, name)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            report.problem(f"{name.upper()} is not an http(s) URL: {url!r}.")
+
+
+async def _check_arena(settings: Settings, report: Report) -> None:
+    missing = settings.missing("arena_email", "arena_password")
+    for name in missing:
+        report.problem(f"{name} is missing: the Arena integration user's {_WHAT[name]}.")
+    if settings.arena_workspace_id is None:
+        report.note(
+            "ARENA_WORKSPACE_ID is not set: Arena will use the user's last workspace; "
+            "set the 9-digit ID to be sure."
+        )
+    if missing or settings.arena_email is None or settings.arena_password is None:
+        return
+    async with open_arena(settings, retries=0) as arena:
+        await _arena_findings(settings, arena, report)
+
+
+async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report) -> None:
+    where = f"{settings.arena_email} at {settings.arena_api_url}"
+    try:
+        await arena.login()
+    except ArenaAuthError as exc:
+        said = f" Arena said: {exc.arena_message}" if exc.arena_message else ""
+        report.problem(
+            "ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is wrong: Arena refused the "
+            f"login of {where}.{said}"
+        )
+        return
+    except ArenaUnavailable as exc:
+        report.problem(f"ARENA_API_URL: Arena could not be reached ({exc}).", reachable=False)
+        return
+    except ArenaError as exc:
+        report.problem(f"ARENA_API_URL: the login failed: {plain_text(explain(exc))}")
+        return
+    report.ok(f"Arena: logged in as {where}.")
+    try:
+        definitions = await arena.list_imports(limit=400)
+    except ArenaError as exc:
+        report.problem(f"Arena: import definitions cannot be read: {plain_text(explain(exc))}")
+    else:
+        report.ok(f"Arena: the user sees {len(definitions):,} import definition(s).")
+    _quota(settings, arena, report)
+
+
+def _quota(settings: Settings, arena: ArenaClient, report: Report) -> None:
+    quota = arena.quota
+    if quota.remaining is None:
+        report.note("Arena sent no X-Arena-Requests-Remaining header; quota unknown.")
+        return
+    limit = f" of {quota.limit:,}" if quota.limit else ""
+    resets = f"; resets {quota.reset_at:%Y-%m-%d %H:%M %Z}" if quota.reset_at else ""
+    line = f"Arena quota: {quota.remaining:,}{limit} requests left today{resets}."
+    if quota.remaining < settings.arena_quota_reserve:
+        report.note(f"{line} Below ARENA_QUOTA_RESERVE: polling would pause now.")
+    else:
+        report.ok(line)
+
+
+async def _check_slack(settings: Settings, report: Report) -> None:
+    token = settings.slack_bot_token
+    if settings.missing("slack_bot_token"):
+        report.problem("SLACK_BOT_TOKEN is missing: the bot token xoxb-… from the Slack app.")
+    elif token is not None and not token.get_secret_value().startswith("xoxb-"):
+        report.problem("SLACK_BOT_TOKEN does not start with xoxb-: use the Bot User OAuth Token.")
+    if settings.socket_mode:
+        app_token = settings.slack_app_token
+        if app_token is None or not app_token.get_secret_value().startswith("xapp-"):
+            report.problem("SLACK_APP_TOKEN does not start with xapp-: use an app-level token.")
+    elif settings.missing("slack_signing_secret"):
+        report.problem(
+            "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (or set SLACK_APP_TOKEN "
+            "for Socket Mode)."
+        )
+    if token is None or settings.missing("slack_bot_token"):
+        return
+    try:
+        answer = await slack_client(settings).auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error", "unknown_error")
+        report.problem(f"SLACK_BOT_TOKEN: Slack's auth.test refused it ({error}).")
+        return
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        reason = str(exc) or type(exc).__name__
+        report.problem(
+            f"SLACK_API_URL: Slack could not be reached at {settings.slack_api_url} ({reason}).",
+            reachable=False,
+        )
+        return
+    who = f"@{answer.get('user')} in team {answer.get('team')} ({answer.get('team_id')})"
+    if answer.get("bot_id"):
+        report.ok(f"Slack: auth.test accepts the bot token: {who}.")
+    else:
+        report.problem(f"SLACK_BOT_TOKEN is not a bot token (it belongs to {who}).")
+
+
+_WHAT = {"ARENA_EMAIL": "e-mail", "ARENA_PASSWORD": "password"}

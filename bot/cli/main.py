@@ -1,0 +1,73 @@
+"""The command line, `importrun-bot` (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.cli import commands as cli_commands
+from bot.settings import Settings, SettingsError, load_settings
+from bot.slack.server import serve
+from bot.wiring import open_runtime
+
+EPILOG = (
+    """examples:
+  importrun-bot serve                 run the Slack app (HTTP, or Socket Mode with SLACK_APP_TOKEN)
+"""
+    + cli_commands.EXAMPLES
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="importrun-bot",
+        description="Arena PLM import runs, in Slack.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "serve",
+        help="run the Slack app",
+        description="Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on "
+        "HOST:PORT with POST /slack/events and GET /healthz. Stops gracefully on SIGTERM.",
+        epilog="example:\n  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… ARENA_EMAIL=… "
+        "ARENA_PASSWORD=… importrun-bot serve",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cli_commands.add_to(commands)
+    return parser
+
+
+async def _serve(settings: Settings) -> int:
+    async with open_runtime(settings) as runtime:
+        await serve(settings, runtime)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; exit codes: 0 done, 1 failed, 2 bad usage or configuration."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"importrun-bot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "serve":
+            return asyncio.run(_serve(settings))
+        if args.command in cli_commands.NAMES:
+            return cli_commands.run(args, settings)
+    except SettingsError as exc:
+        print(f"importrun-bot: {exc}", file=sys.stderr)
+        return 2
+    return 2

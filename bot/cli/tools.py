@@ -1,0 +1,188 @@
+"""`show` and `post`: one run's card on the terminal, or in a channel once the run is done."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TextIO
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.answer.commands import ShowRun, parse
+from bot.arena.client import ArenaClient
+from bot.arena.errors import ArenaError, ArenaUnavailable, InvalidGuid
+from bot.arena.models import ImportRun
+from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
+from bot.settings import Settings, SettingsError
+from bot.terminal.mrkdwn import plain_text
+from bot.terminal.render import render_message
+from bot.watch.schedule import next_interval, pace
+from bot.wiring import open_runtime
+
+logger = logging.getLogger(__name__)
+
+OK, FAILED, USAGE, RUN_FAILED = 0, 1, 2, 3
+"""Exit codes: posted/shown; Arena or Slack failed; bad usage or settings; run had failures."""
+
+Sleep = Callable[[float], Awaitable[None]]
+
+SLACK_ERRORS = {
+    "not_in_channel": "the bot is not a member of {channel}; invite it with /invite @importrun",
+    "channel_not_found": "Slack knows no channel {channel} the bot can see (use the channel ID, "
+    "e.g. C0123456789, and invite the bot)",
+    "is_archived": "{channel} is archived",
+    "invalid_auth": "Slack refused SLACK_BOT_TOKEN (invalid_auth)",
+    "not_authed": "SLACK_BOT_TOKEN is missing or empty",
+    "token_revoked": "SLACK_BOT_TOKEN was revoked; reinstall the app",
+    "missing_scope": "the app lacks the chat:write scope; reinstall it from manifest.yaml",
+}
+
+
+class Refused(Exception):
+    """A sentence for the person at the terminal and the exit code to end with."""
+
+    def __init__(self, sentence: str, code: int = FAILED) -> None:
+        super().__init__(sentence)
+        self.code = code
+
+
+def run_ref(import_ref: str, run: str | None) -> ShowRun:
+    """`IMPORT RUN` (GUIDs, any case) or one Arena URL naming both; `Refused` otherwise."""
+    command = parse(" ".join(part for part in (import_ref, run) if part))
+    if not isinstance(command, ShowRun):
+        problem = getattr(command, "problem", None) or "Give an import GUID and a run GUID."
+        raise Refused(f"{problem} Usage: IMPORT RUN (GUIDs, or an Arena URL).", USAGE)
+    return command
+
+
+async def show(settings: Settings, ref: ShowRun, *, as_json: bool, out: TextIO) -> int:
+    """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
+    async with open_runtime(settings) as runtime:
+        run = await _fetch(runtime.deps.arena, ref)
+        message = await card_for(runtime.deps, run, import_guid=ref.import_guid)
+    if as_json:
+        blocks = message.to_dict()["blocks"]
+        print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False), file=out)
+    else:
+        print(render_message(message.to_dict()).text, file=out)
+    return OK
+
+
+async def post(
+    settings: Settings,
+    ref: ShowRun,
+    *,
+    channel: str,
+    wait: bool,
+    timeout: float,
+    fail_on_errors: bool,
+    out: TextIO,
+    sleep: Sleep = asyncio.sleep,
+) -> int:
+    """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
+    settings.require("slack_bot_token")
+    async with open_runtime(settings) as runtime:
+        arena = runtime.deps.arena
+        run = await _fetch(arena, ref)
+        if wait and not run.is_finished:
+            run = await wait_until_finished(arena, ref, run, settings, timeout, out, sleep)
+        message = await card_for(
+            runtime.deps, run, import_guid=ref.import_guid, buttons=PUBLIC_BUTTONS
+        )
+        ts = await _post(runtime.slack, channel, message.to_dict())
+    print(f"Posted import run {_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
+    if fail_on_errors and run.failed:
+        failed = f"{run.error_count:,} failed rows" if run.error_count else "status ERROR"
+        raise Refused(f"The run had {failed} (--fail-on-errors).", RUN_FAILED)
+    return OK
+
+
+async def wait_until_finished(
+    arena: ArenaClient,
+    ref: ShowRun,
+    run: ImportRun,
+    settings: Settings,
+    timeout: float,
+    out: TextIO,
+    sleep: Sleep = asyncio.sleep,
+) -> ImportRun:
+    """Poll as the poller does: every POLL_INTERVAL_SECONDS, growing ×1.5 to the maximum,
+    slower while Arena's quota is scarce, at the longest delay while polling would pause."""
+    base, cap = settings.poll_interval_seconds, settings.poll_max_interval_seconds
+    delay = base
+    waited = 0.0
+    while not run.is_finished:
+        left = timeout - waited
+        if left <= 0:
+            raise Refused(
+                f"Import run {_name(run)} was still {run.status} after {timeout:g} s; "
+                "nothing was posted (raise --timeout to wait longer)."
+            )
+        now = datetime.now(UTC)
+        pacing = pace(arena.quota, reserve=settings.arena_quota_reserve, now=now)
+        paced = cap if pacing.paused else delay * pacing.factor
+        pause = min(paced, left)
+        why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
+        print(f"Import run {_name(run)} is {run.status}; next check in {pause:g} s{why}.", file=out)
+        await sleep(pause)
+        waited += pause
+        delay = next_interval(delay, base=base, cap=cap)
+        try:
+            run = await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+        except ArenaUnavailable as exc:
+            # One failed poll is no reason to fail a CI job: the next poll may well work.
+            print(f"{plain_text(explain(exc))} Still waiting.", file=out)
+    return run
+
+
+async def _fetch(arena: ArenaClient, ref: ShowRun) -> ImportRun:
+    try:
+        return await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+    except InvalidGuid as exc:
+        raise Refused(str(exc), USAGE) from None
+
+
+async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object]) -> str:
+    """`chat.postMessage`; Slack's refusals and unreachability become one sentence."""
+    try:
+        response = await slack.chat_postMessage(
+            channel=channel,
+            text=str(message["text"]),
+            blocks=message["blocks"],  # type: ignore[arg-type]
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        reason = SLACK_ERRORS.get(error, "Slack answered {error}").format(
+            channel=channel, error=error
+        )
+        raise Refused(f"Not posted: {reason}.") from None
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise Refused(f"Not posted: Slack could not be reached ({reason}).") from None
+    return str(response.get("ts", ""))
+
+
+def _name(run: ImportRun) -> str:
+    return f"#{run.number}" if run.number is not None else run.guid
+
+
+async def guarded(work: Callable[[], Awaitable[int]], err: TextIO) -> int:
+    """Run a command; its refusals, Arena's errors and missing settings end in one sentence."""
+    try:
+        return await work()
+    except Refused as exc:
+        print(f"importrun-bot: {exc}", file=err)
+        return exc.code
+    except SettingsError as exc:
+        print(f"importrun-bot: {exc}", file=err)
+        return USAGE
+    except ArenaError as exc:
+        print(f"importrun-bot: {plain_text(explain(exc))}", file=err)
+        return FAILED

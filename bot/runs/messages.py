@@ -1,0 +1,126 @@
+"""What every reply shares: who asked, which buttons, cards with their change, `explain`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.arena.client import ArenaClient
+from bot.arena.errors import (
+    ArenaAuthError,
+    ArenaError,
+    ArenaNotFound,
+    ArenaPermissionError,
+    ArenaQuotaExceeded,
+    ArenaUnavailable,
+    InvalidGuid,
+    RunNumberNotFound,
+)
+from bot.arena.models import Change, ImportRun
+from bot.cards import CardButton, Message, run_card
+from bot.cards.text import escape, slack_date
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Source(Protocol):
+    """Where a card's run comes from: the Arena client and the settings (`Deps` is one)."""
+
+    @property
+    def arena(self) -> ArenaClient:
+        """The one Arena client."""
+
+    @property
+    def settings(self) -> Settings:
+        """The app's settings (for Arena's web address)."""
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, and where: the Slack user and channel of a command or interaction."""
+
+    user_id: str
+    channel_id: str | None = None
+
+
+PRIVATE_BUTTONS = frozenset(CardButton)
+PUBLIC_BUTTONS = PRIVATE_BUTTONS - {CardButton.SHARE}
+
+
+def explain(error: ArenaError) -> str:
+    """One clear sentence for a person, never a traceback; finished mrkdwn, Arena's text escaped."""
+    said = escape(error.arena_message) if error.arena_message else None
+    detail = f" (Arena said: {said})" if said else ""
+    match error:
+        case InvalidGuid() | RunNumberNotFound():
+            return escape(str(error))
+        case ArenaNotFound():
+            return (
+                f"Arena has no such import or run, or the integration user may not see it{detail}."
+            )
+        case ArenaQuotaExceeded(reset_at=reset_at):
+            when = f"after {slack_date(reset_at)}" if reset_at else "when the daily quota resets"
+            return f"Arena's daily API request quota for this workspace is spent; try again {when}."
+        case ArenaAuthError():
+            return (
+                "The bot could not sign in to Arena: its integration user's e-mail, password or "
+                f"workspace ID is wrong or expired{detail}. Ask whoever runs the bot to check it."
+            )
+        case ArenaPermissionError():
+            return f"The bot's Arena user is not allowed to see this{detail}."
+        case ArenaUnavailable():
+            return (
+                f"Arena is not answering right now ({escape(str(error))}); try again in a minute."
+            )
+        case _:
+            return f"Arena refused the request: {said or escape(str(error))}."
+
+
+async def run_message(
+    deps: Source,
+    import_guid: str,
+    run_guid: str,
+    *,
+    fresh: bool = False,
+    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
+    note: str | None = None,
+) -> Message:
+    """Fetch the run (and its change order's link) and build its card."""
+    run = await deps.arena.get_run(import_guid, run_guid, fresh=fresh)
+    return await card_for(deps, run, import_guid=import_guid, buttons=buttons, note=note)
+
+
+async def card_for(
+    deps: Source,
+    run: ImportRun,
+    *,
+    import_guid: str,
+    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
+    note: str | None = None,
+) -> Message:
+    """The card of a run already fetched; looks up the change order's link."""
+    change = await _change_of(deps, run)
+    return run_card(
+        run,
+        import_guid=import_guid,
+        change=change,
+        buttons=buttons,
+        note=note,
+        arena_web_url=deps.settings.arena_web_url,
+    )
+
+
+async def _change_of(deps: Source, run: ImportRun) -> Change | None:
+    """The run's change order with its Arena link; the card still shows without it."""
+    number = run.change_number
+    if number is None:
+        return None
+    try:
+        found = await deps.arena.find_change(number)
+    except (ArenaNotFound, ArenaPermissionError, ArenaQuotaExceeded, ArenaUnavailable) as exc:
+        logger.info("change %s: no link (%s)", number, exc)
+        return run.change
+    return found or run.change

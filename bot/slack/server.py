@@ -1,0 +1,107 @@
+"""`serve`: HTTP (`POST /slack/events`, `GET /healthz`) or Socket Mode, with a graceful stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot import __version__
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.watch.poller import Poller
+from bot.watch.store import Store
+from bot.wiring import Runtime
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+DRAIN_SECONDS = 20.0
+
+
+def web_app(app: AsyncApp, *, mode: str) -> web.Application:
+    """The aiohttp application: Slack's endpoint (HTTP mode) and the health check."""
+
+    async def events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "mode": mode, "version": __version__})
+
+    server = web.Application()
+    server.router.add_get("/healthz", healthz)
+    if mode == "http":
+        server.router.add_post(EVENTS_PATH, events)
+    return server
+
+
+async def serve(settings: Settings, runtime: Runtime) -> None:
+    """Run until SIGTERM or SIGINT; then stop taking requests and finish those in flight."""
+    signing = settings.slack_signing_secret
+    if settings.socket_mode:
+        settings.require("slack_bot_token", "slack_app_token")
+    else:
+        settings.require("slack_bot_token", "slack_signing_secret")
+    store = Store(settings.database_url)
+    base = replace(runtime.deps, store=store, slack=runtime.slack)
+    poller = Poller(base, store=store, slack=runtime.slack)
+    deps = replace(base, poller=poller)
+    app = build_app(
+        deps,
+        client=runtime.slack,
+        signing_secret=None
+        if settings.socket_mode or signing is None
+        else signing.get_secret_value(),
+    )
+    mode = "socket" if settings.socket_mode else "http"
+    runner = web.AppRunner(web_app(app, mode=mode), access_log=None, shutdown_timeout=DRAIN_SECONDS)
+    await runner.setup()
+    await web.TCPSite(runner, settings.host, settings.port).start()
+    socket: AsyncSocketModeHandler | None = None
+    if settings.slack_app_token is not None:
+        socket = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        await socket.connect_async()  # type: ignore[no-untyped-call]
+    polling = asyncio.create_task(poller.run(), name="poller")
+    logger.info("serving in %s mode on %s:%s", mode, settings.host, settings.port)
+
+    await _until_signalled()
+    logger.info("stopping: no new requests; finishing those in flight")
+    polling.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await polling
+    if socket is not None:
+        await socket.close_async()  # type: ignore[no-untyped-call]
+    await runner.cleanup()
+    await _drain(DRAIN_SECONDS)
+    store.close()
+    logger.info("stopped")
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.remove_signal_handler(sig)
+
+
+async def _drain(timeout: float) -> None:
+    """Wait for listener work Bolt runs after the ack (tasks of this loop)."""
+    current = asyncio.current_task()
+    pending: set[asyncio.Task[Any]] = {t for t in asyncio.all_tasks() if t is not current}
+    if pending:
+        _, late = await asyncio.wait(pending, timeout=timeout)
+        if late:
+            logger.warning(
+                "%d task(s) still running after %.0f s; stopping anyway", len(late), timeout
+            )

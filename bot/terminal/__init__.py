@@ -1,0 +1,1 @@
+"""Block Kit and mrkdwn as terminal text, for `show` and the demo console."""

@@ -1,0 +1,45 @@
+"""What the store keeps: watches and subscriptions, as the poller and the answers read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+SubscriptionFilter = Literal["all", "failures", "warnings"]
+FILTERS: tuple[str, ...] = get_args(SubscriptionFilter)
+
+
+@dataclass(frozen=True)
+class Watch:
+    """A run someone asked to hear about in a channel, and the card that will be updated."""
+
+    id: int
+    channel: str
+    import_guid: str
+    run_guid: str
+    message_ts: str
+    user_id: str
+    others: str
+    created_at: float
+    next_poll_at: float
+    interval: float
+    stage: int
+
+    @property
+    def watchers(self) -> list[str]:
+        """Everyone to mention when the run finishes: who asked first, then the others."""
+        return [self.user_id, *self.others.split()]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A channel that hears about the finished runs of one import definition."""
+
+    id: int
+    channel: str
+    import_guid: str
+    filter: SubscriptionFilter
+    since_number: int
+    created_by: str
+    created_at: float
+    disabled_reason: str | None
