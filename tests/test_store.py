@@ -248,3 +248,22 @@ def test_a_database_from_before_several_watchers_is_upgraded(url: str) -> None:
         assert watch.watchers == ["U0ASKER001"]
     finally:
         store.close()
+
+
+def test_the_heartbeat_fails_while_another_process_holds_the_write_lock(url: str) -> None:
+    """The health check's write: fine alone, an error while another writer holds the file."""
+    store = Store(url)
+    other = sqlite3.connect(database_path(url), isolation_level=None, timeout=0)
+    try:
+        store._db.execute("PRAGMA busy_timeout=0")
+        store.heartbeat(1.0)
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            store.heartbeat(2.0)
+        other.execute("ROLLBACK")
+        store.heartbeat(3.0)
+        [(at,)] = other.execute("SELECT at FROM heartbeat").fetchall()
+        assert at == 3.0
+    finally:
+        other.close()
+        store.close()

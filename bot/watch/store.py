@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS announced (
     posted INTEGER NOT NULL,            -- 0: settled without a post (old or filtered out)
     PRIMARY KEY (channel, run_guid)
 );
+CREATE TABLE IF NOT EXISTS heartbeat (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    at REAL NOT NULL                    -- when the poller last wrote (the health check)
+);
 """
 
 
@@ -76,6 +80,13 @@ class Store:
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+    def heartbeat(self, now: float) -> None:
+        """Write one row: raises when the database cannot be written (for `/healthz`)."""
+        self._db.execute(
+            "INSERT INTO heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = ?",
+            (now, now),
+        )
 
     # Watches
 
