@@ -16,6 +16,7 @@ from bot.demo.sim_support import (
     MSG_NO_RESOURCE,
     ArenaHTTPError,
     page_params,
+    simulated_failure,
     text_matches,
 )
 
@@ -71,7 +72,14 @@ class _Routes:
             if counted:
                 workspace.stats.requests += 1
                 workspace.admit(request.headers.get("arena_session_id"))
-            response = await handler(request)
+            response: web.StreamResponse
+            broken = workspace.path_failures.get(request.path.removeprefix("/v1"))
+            if broken == "unreadable":
+                response = web.Response(text="<html>Bad gateway</html>", content_type="text/html")
+            elif isinstance(broken, int):
+                raise simulated_failure(broken)
+            else:
+                response = await handler(request)
         except ArenaHTTPError as exc:
             response = exc.response()
         if counted:

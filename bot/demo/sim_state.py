@@ -58,6 +58,7 @@ class SimulatedWorkspace:
         self._token: str | None = None
         self._last_used: datetime | None = None
         self._failures: list[int] = []
+        self.path_failures: dict[str, int | str] = {}
         self.quota = Quota(request_limit, request_limit, next_pacific_midnight(self.now()))
         self._imports: dict[str, dict[str, Any]] = {}
         self._runs: dict[str, dict[str, StoredRun]] = {}
@@ -107,6 +108,14 @@ class SimulatedWorkspace:
         """Answer the next `count` non-login requests with `status` (0 cancels; replaces)."""
         self._failures = [status] * count
 
+    def fail_path(self, path: str, answer: int | str | None) -> None:
+        """Answer every request for `path` (e.g. `/imports/G/runs/R`) with HTTP `answer`, or
+        with an unreadable 200 body when `answer` is "unreadable"; None heals the path."""
+        if answer is None:
+            self.path_failures.pop(path, None)
+        else:
+            self.path_failures[path] = answer
+
     # ---- data ----
 
     def add_import(self, definition: dict[str, Any]) -> None:
@@ -114,6 +123,11 @@ class SimulatedWorkspace:
         guid = _checked_guid(definition.get("guid"))
         self._imports[guid] = copy.deepcopy(definition)
         self._runs.setdefault(guid, {})
+
+    def remove_import(self, guid: str) -> None:
+        """Delete a definition and its runs: Arena answers 3012 for it from now on."""
+        self._imports.pop(guid, None)
+        self._runs.pop(guid, None)
 
     def add_run(
         self, import_guid: str, run: dict[str, Any], *, timeline: RunTimeline | None = None

@@ -22,6 +22,7 @@ MSG_NO_TOKEN = (
 MSG_NO_RESOURCE = "No resource has been found."
 MSG_UNAVAILABLE = "The service is currently unavailable."
 MSG_SYSTEM_ERROR = "Sorry, a system error occurred, please try again."
+MSG_FORBIDDEN = "You do not have the privileges to perform this action."
 MSG_LOGIN_FAILED = (
     "The username, password or workspace ID is not valid or you are not allowed to log in "
     "due to IP restriction."
@@ -154,6 +155,7 @@ def simulated_failure(status: int) -> ArenaHTTPError:
     known = {
         400: (400, MSG_BAD_FORMAT),
         401: (401, MSG_NO_TOKEN),
+        403: (403, MSG_FORBIDDEN),
         404: (404, MSG_NO_RESOURCE),
         405: (405, "The method is not allowed."),
         503: (503, MSG_UNAVAILABLE),

@@ -41,6 +41,7 @@ class _Failure:
     times: int | None
     status: int = 200
     retry_after: int | None = None
+    channel: str | None = None  # only calls to this channel (None: every call)
 
 
 class SlackStub:
@@ -80,13 +81,20 @@ class SlackStub:
         """A response_url that records what the app posts to it."""
         return f"{self.root}/response/{key}"
 
-    def fail(self, method: str, error: str, *, times: int | None = 1) -> None:
-        """Answer `method` with `{"ok": false, "error": error}` (`times=None`: always)."""
-        self._failures.setdefault(method, []).append(_Failure(error, times))
+    def fail(
+        self, method: str, error: str, *, times: int | None = 1, channel: str | None = None
+    ) -> None:
+        """Answer `method` with `{"ok": false, "error": error}` (`times=None`: always), for
+        calls to `channel` only when it is given."""
+        self._failures.setdefault(method, []).append(_Failure(error, times, channel=channel))
 
-    def rate_limit(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
-        """Answer `method` with HTTP 429 and `Retry-After`."""
-        failure = _Failure("ratelimited", times, status=429, retry_after=retry_after)
+    def rate_limit(
+        self, method: str, *, retry_after: int = 1, times: int = 1, channel: str | None = None
+    ) -> None:
+        """Answer `method` with HTTP 429 and `Retry-After` (for `channel` only, if given)."""
+        failure = _Failure(
+            "ratelimited", times, status=429, retry_after=retry_after, channel=channel
+        )
         self._failures.setdefault(method, []).append(failure)
 
     def on_call(self, listener: Listener) -> None:
@@ -133,7 +141,7 @@ class SlackStub:
         status, headers = 200, {}
         if token != self.token:
             payload: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
-        elif failure := self._take_failure(method):
+        elif failure := self._take_failure(method, body.get("channel")):
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             payload, status = {"ok": False, "error": failure.error}, failure.status
         else:
@@ -141,15 +149,15 @@ class SlackStub:
         await self._record(SlackCall(method, body, token, answer=payload))
         return web.json_response(payload, status=status, headers=headers)
 
-    def _take_failure(self, method: str) -> _Failure | None:
-        queue = self._failures.get(method)
-        if not queue:
+    def _take_failure(self, method: str, channel: object) -> _Failure | None:
+        queue = self._failures.get(method) or []
+        failure = next((f for f in queue if f.channel in (None, channel)), None)
+        if failure is None:
             return None
-        failure = queue[0]
         if failure.times is not None:
             failure.times -= 1
             if failure.times <= 0:
-                queue.pop(0)
+                queue.remove(failure)
         return failure
 
     def _answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
