@@ -16,7 +16,8 @@ from pydantic import TypeAdapter
 
 from bot.arena import _http
 from bot.arena._cache import Coalescer, TtlCache
-from bot.arena.errors import ArenaError, ArenaQuotaExceeded
+from bot.arena.errors import ArenaAuthError, ArenaError, ArenaQuotaExceeded
+from bot.arena.gates import LoginGate, retries
 from bot.arena.guid import normalize_guid
 from bot.arena.models import Change, ImportDefinition, ImportRun, LoginResult
 from bot.arena.quota import Quota
@@ -65,6 +66,7 @@ class ArenaClient:
         self._runs: TtlCache[ImportRun] = TtlCache(cache_ttl, clock)
         self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
         self._changes: TtlCache[Change | None] = TtlCache(cache_ttl, clock)
+        self.login_gate = LoginGate(clock)
 
     def __repr__(self) -> str:
         state = "logged in" if self._token else "not logged in"
@@ -221,7 +223,7 @@ class ArenaClient:
         headers = {"Content-Type": "application/json"}
         if token is not None:
             headers[SESSION_HEADER] = token
-        retries = self._retries if method == "GET" else 0
+        retries_left = retries(self._retries) if method == "GET" else 0
         attempt = 0
         while True:
             try:
@@ -230,17 +232,19 @@ class ArenaClient:
                 )
             except httpx.TransportError as exc:
                 failure = _http.transport_error(exc, self._http.base_url)
-                if attempt >= retries:
+                if attempt >= retries_left:
                     raise failure from exc
                 problem = str(failure)
             else:
                 self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
-                if response.status_code < 500 or attempt >= retries:
+                if response.status_code < 500 or attempt >= retries_left:
                     return response
                 problem = f"HTTP {response.status_code}"
             delay = self._backoff * 2**attempt * random.uniform(0.5, 1.5)
             attempt += 1
-            logger.warning("Arena %s %s: %s; retry %d/%d", method, path, problem, attempt, retries)
+            logger.warning(
+                "Arena %s %s: %s; retry %d/%d", method, path, problem, attempt, retries_left
+            )
             await asyncio.sleep(delay)
 
     async def _session(self) -> str:
@@ -257,13 +261,18 @@ class ArenaClient:
 
     async def _login(self) -> str:
         """`POST /login` (never retried: a second login would cancel the first session)."""
+        self.login_gate.check()
         body: dict[str, Any] = {"email": self._email, "password": self._password}
         if self._workspace_id is not None:
             body["workspaceId"] = self._workspace_id
         response = await self._exchange("POST", "/login", json=body)
         if not response.is_success:
-            raise _http.login_error(response, self._email)
+            error = _http.login_error(response, self._email)
+            if isinstance(error, ArenaAuthError):
+                self.login_gate.refused(error)
+            raise error
         result = _http.parse(_LOGIN, response)
+        self.login_gate.accepted()
         self._token = result.session_id
         if result.workspace_request_limit is not None:
             self._quota = replace(self._quota, limit=result.workspace_request_limit)

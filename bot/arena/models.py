@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+# The statuses Arena documents as in progress; any other status (COMPLETE, ERROR, PURGED, or one
+# Arena adds later, such as CANCELLED) is final.
 RUNNING_STATUSES = frozenset({"CREATED", "RUNNING"})
-FINISHED_STATUSES = frozenset({"COMPLETE", "ERROR", "PURGED"})
 
 
 class ArenaModel(BaseModel):
@@ -127,8 +128,8 @@ class ImportRun(ArenaModel):
 
     @property
     def is_finished(self) -> bool:
-        """COMPLETE, ERROR and PURGED are final; CREATED and RUNNING are not."""
-        return self.status.upper() in FINISHED_STATUSES
+        """Every status but CREATED and RUNNING is final (an unknown one too)."""
+        return not self.is_running
 
     @property
     def is_running(self) -> bool:
