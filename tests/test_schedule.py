@@ -54,7 +54,8 @@ def test_at_or_below_the_reserve_polling_pauses_until_the_reset(left: int) -> No
     paused = pace(quota(left), reserve=200, now=NOW)
     assert paused.paused
     assert paused.paused_until == RESET
-    assert paused.reason == f"paused: {left:,} Arena requests left, 200 kept for people"
+    cause = "Arena's daily request quota is spent" if left == 0 else f"{left:,} Arena requests left"
+    assert paused.reason == f"paused: {cause}, 200 kept for people"
 
 
 def test_a_reset_that_has_passed_lifts_the_pause() -> None:
@@ -70,7 +71,18 @@ def test_an_unknown_reset_time_pauses_for_an_hour() -> None:
     assert paused.paused_until == NOW - timedelta(minutes=1) + UNKNOWN_RESET_PAUSE
     later = pace(quota(3, reset_at=None), reserve=200, now=paused.paused_until)
     assert (later.factor, later.paused) == (1.0, False)
-    assert later.reason == "looking again: Arena gave no reset time"
+    assert later.reason == "looking again: Arena gave no usable reset time"
+    assert "looks again within the hour" in paused.reason
+
+
+@pytest.mark.parametrize("reset_at", [datetime(2100, 1, 1, tzinfo=UTC), NOW + timedelta(hours=25)])
+def test_a_reset_more_than_a_day_away_counts_as_unknown(reset_at: datetime) -> None:
+    """A garbled reset header (year 2100) pauses an hour, not until then; then looks again."""
+    paused = pace(quota(0, reset_at=reset_at), reserve=200, now=NOW)
+    assert paused.paused_until == NOW - timedelta(minutes=1) + UNKNOWN_RESET_PAUSE
+    assert paused.reason.startswith("paused: Arena's daily request quota is spent")
+    later = pace(quota(0, reset_at=reset_at), reserve=200, now=paused.paused_until)
+    assert not later.paused
 
 
 def test_a_reserve_of_zero_pauses_only_when_nothing_is_left() -> None:
