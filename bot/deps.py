@@ -20,8 +20,13 @@ class Polling(Protocol):
     """What the answers need of the poller: its clock, a nudge, and how polling is going."""
 
     last_poll_at: datetime | None
-    last_problem: str | None
-    pace: Pace
+
+    @property
+    def pace(self) -> Pace:
+        """How polling stands with Arena's quota right now."""
+
+    def problems(self) -> list[str]:
+        """The last error of each import and watched run, one line each."""
 
     def now(self) -> float:
         """The poller's clock (epoch seconds): new watches are scheduled on it."""

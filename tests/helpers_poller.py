@@ -134,7 +134,7 @@ async def poll_world(tmp_path: Path, **settings: Any) -> AsyncIterator[PollWorld
             **settings,
         )
         web = slack_client(config)
-        async with open_arena(sim.url, backoff=0) as arena:
+        async with open_arena(sim.url, backoff=0, clock=lambda: clock().timestamp()) as arena:
             base = Deps(settings=config, arena=arena, store=store, slack=web)
             poller = Poller(
                 base,

@@ -13,6 +13,8 @@ from helpers_poller import (
     CHANNEL,
     NEW_RUN,
     NEWER_RUN,
+    RUN_ROUTE,
+    RUNS_ROUTE,
     USER,
     add_run,
     gaps,
@@ -58,19 +60,35 @@ async def test_finished_watch_updates_its_card_once_and_replies_once(tmp_path: P
         assert world.sim.stats.requests == requests
 
 
-async def test_polls_of_a_long_run_grow_half_as_long_again_up_to_the_cap(tmp_path: Path) -> None:
-    """30 s, then ×1.5 between polls, never more than POLL_MAX_INTERVAL_SECONDS."""
+async def test_a_watched_run_is_read_in_its_imports_list_every_interval(tmp_path: Path) -> None:
+    """While a watched run goes on, its import's runs list is read every POLL_INTERVAL_SECONDS
+    (one request a poll, for every watch of the import); the run's own GET is not used."""
     async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
         add_run(world.sim, NEW_RUN, finishes_after=4 * 3600)
+        add_run(world.sim, NEWER_RUN, finishes_after=3 * 3600)
         world.watch(NEW_RUN)
-        waits = gaps(await world.poll_times(2 * 3600))
-        expected = [30.0]
-        while len(expected) < len(waits):
-            expected.append(min(600.0, expected[-1] * 1.5))
-        assert waits == pytest.approx(expected)
-        assert waits[:4] == pytest.approx([30, 45, 67.5, 101.25])
-        assert waits[-3:] == pytest.approx([600, 600, 600])
+        world.watch(NEWER_RUN)
+        waits = gaps(await world.poll_times(3600, RUNS_ROUTE))
+        assert waits == pytest.approx([30.0] * 119)
+        assert world.requests(RUN_ROUTE) == 0
         assert world.slack.calls == []
+
+
+async def test_a_watched_run_the_list_cannot_show_gets_its_own_reads(tmp_path: Path) -> None:
+    """A watched run with more than 400 newer runs: the list cannot reach it, so it is read on
+    its own, 30 s then half as long again each time, and announced when it finishes."""
+    async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
+        add_run(world.sim, NEW_RUN, finishes_after=3000)
+        for n in range(401):
+            add_run(world.sim, f"MANYRUNQ8ZT4KD6R{n:04d}", finishes_after=None)
+        world.watch(NEW_RUN)
+        waits = gaps(await world.poll_times(2400, RUN_ROUTE))
+        # 30 s, then at least 45, 67.5, 101.25 s: each at the first read of the import after
+        assert waits[:4] == pytest.approx([30, 60, 90, 120])
+        assert world.requests(RUNS_ROUTE) == 2400 // 30
+        await world.run_for(1200)
+        [update] = world.slack.calls_to("chat.update")
+        assert "Import run #17" in update.text
 
 
 async def test_a_card_cut_short_by_a_crash_only_gets_its_reply(tmp_path: Path) -> None:
@@ -104,14 +122,19 @@ async def test_a_deleted_card_is_posted_anew_and_the_reply_goes_under_it(tmp_pat
 
 
 async def test_a_reply_slack_refuses_ends_the_watch(tmp_path: Path) -> None:
-    """The bot removed from the channel before the reply: tried once, then the watch ends."""
+    """The bot removed from the channel before the reply: tried once, then the watch ends and
+    the person who asked is told directly."""
     async with poll_world(tmp_path) as world:
         add_run(world.sim, NEW_RUN, finishes_after=40)
         world.watch(NEW_RUN)
-        world.slack.fail("chat.postMessage", "not_in_channel", times=None)
+        world.slack.fail("chat.postMessage", "not_in_channel", times=None, channel=CHANNEL)
         await world.run_for(3600)
         assert len(world.slack.calls_to("chat.update")) == 1
-        assert len(world.slack.calls_to("chat.postMessage")) == 1
+        refused, told = world.slack.calls_to("chat.postMessage")
+        assert refused.answer["error"] == "not_in_channel"
+        assert told.body["channel"] == USER
+        assert "your watch of run" in told.text
+        assert "/invite @importrun" in told.text
         assert world.store.pending_watches() == []
 
 
@@ -150,7 +173,7 @@ async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> Non
         await world.run_for(300)
         assert numbers(world.posts()) == [16]  # #17's announcement is its watched card
         assert len(world.slack.calls_to("chat.update")) == 1
-        assert len(world.posts()) == 2  # and the thread reply
+        assert len(world.posts()) == 3  # the subscription's notice, #16 and the thread reply
 
         store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
         try:
@@ -168,7 +191,7 @@ async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> Non
             store.close()
         assert numbers(world.posts()) == [16, 18]
         assert len(world.slack.calls_to("chat.update")) == 1
-        assert len(world.posts()) == 3
+        assert len(world.posts()) == 4
 
 
 async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path) -> None:
@@ -215,14 +238,16 @@ async def test_polling_backs_off_while_arena_is_down(tmp_path: Path) -> None:
         tries = world.sim.stats.requests - asked
         assert 0 < tries <= 3 * (600 // 30 + 1)  # each try is a GET and its two retries
         said = (await status(world.deps)).text
-        assert "Last problem:" in said
+        assert f"import {SEED_IMPORT_GUID}: Arena answered HTTP 503" in said
         assert world.slack.calls == []
 
         world.sim.fail_next(0)
         await world.run_for(900)
         assert len(world.slack.calls_to("chat.update")) == 1
         assert len(world.posts()) == 1
-        assert world.poller.last_problem is None
+        assert world.poller.problems() == [
+            f"import {SEED_IMPORT_GUID}: Arena answered HTTP 503 (working again)"
+        ]
 
 
 async def test_a_quota_near_zero_pauses_polling_until_the_reset(tmp_path: Path) -> None:
@@ -234,7 +259,7 @@ async def test_a_quota_near_zero_pauses_polling_until_the_reset(tmp_path: Path) 
         world.sim.set_quota(150, reset_at=reset_at)
         await world.run_for(40)  # the first poll learns "149 left" from Arena's headers
         asked = world.sim.stats.requests
-        assert world.poller.pace.paused is False
+        assert world.poller.pace.paused  # at once, not at the next tick
 
         delay = await world.poller.tick()
         assert world.poller.pace.paused_until == reset_at

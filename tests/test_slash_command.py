@@ -129,6 +129,15 @@ async def test_quota_spent(world: World) -> None:
         world.arena.set_quota(10_000)
 
 
+async def test_healthz(world: World) -> None:
+    """The health check answers with a small JSON body."""
+    async with httpx.AsyncClient() as http:
+        response = await http.get(f"{world.bot.base}/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+# After this test the bot waits a minute before it logs in again: later tests must not need Arena.
 async def test_bad_arena_credentials(world: World) -> None:
     """When Arena refuses the bot's login, the person is told who must fix what."""
     world.arena.password = "rotated-by-an-admin"
@@ -160,11 +169,3 @@ async def test_stale_timestamp_is_rejected(world: World) -> None:
     )
     assert response.status_code == 401
     assert world.arena.stats.requests == before
-
-
-async def test_healthz(world: World) -> None:
-    """The health check answers with a small JSON body."""
-    async with httpx.AsyncClient() as http:
-        response = await http.get(f"{world.bot.base}/healthz")
-    assert response.status_code == 200
-    assert response.json()["status"] == "ok"

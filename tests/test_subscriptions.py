@@ -19,9 +19,12 @@ from helpers_poller import (
     poll_world,
 )
 
-from bot.answer.notify import list_here
-from bot.demo.seed import BOM_IMPORT_GUID, RUNNING_RUN_FINISHES_AFTER
+from bot.answer.commands import Subscribe
+from bot.answer.notify import list_here, subscribe
+from bot.demo.seed import BOM_IMPORT_GUID, RUNNING_RUN_FINISHES_AFTER, SEED_IMPORT_GUID
 from bot.runs.messages import Asker
+
+OTHER = "C0ELSEWHER"
 
 # Subscriptions
 
@@ -33,10 +36,11 @@ async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path:
         add_run(world.sim, NEW_RUN, finishes_after=300)  # #17
         add_run(world.sim, NEWER_RUN, finishes_after=120)  # #18, done before #17
         await world.run_for(30)
-        assert world.slack.calls == []
+        assert numbers(world.posts()) == []
 
         await world.run_for(3600)
-        cards = world.posts()
+        notice, *cards = world.posts()
+        assert "subscribed this channel to every run of *Item Master load*" in notice.text
         assert numbers(cards) == [16, 18, 17]
         assert {c.body["channel"] for c in cards} == {CHANNEL}
         assert all("thread_ts" not in c.body for c in cards)
@@ -92,15 +96,20 @@ async def test_the_warnings_filter_adds_runs_with_warnings(tmp_path: Path) -> No
 async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """`not_in_channel`: one try, one log line, listed as stopped, no more polling for it."""
+    """`not_in_channel`: one try, one log line, listed as stopped, no more polling for it; the
+    person who subscribed is told directly."""
     async with poll_world(tmp_path) as world:
         await world.subscribe("all")
-        world.slack.fail("chat.postMessage", "not_in_channel", times=None)
-        with caplog.at_level(logging.WARNING, logger="bot.watch.poller"):
+        world.slack.fail("chat.postMessage", "not_in_channel", times=None, channel=CHANNEL)
+        with caplog.at_level(logging.WARNING, logger="bot.watch"):
             await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
             listed = world.requests(RUNS_ROUTE)
             await world.run_for(3600)
-        assert len(world.slack.calls_to("chat.postMessage")) == 1
+        _notice, refused, told = world.slack.calls_to("chat.postMessage")
+        assert refused.answer["error"] == "not_in_channel"
+        assert told.body["channel"] == USER
+        assert "subscription to import" in told.text
+        assert "has stopped" in told.text
         assert world.requests(RUNS_ROUTE) == listed
         assert world.store.subscriptions(CHANNEL) == []
         [stopped] = world.store.subscriptions(CHANNEL, active=False)
@@ -111,18 +120,36 @@ async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
         assert "*stopped*: Slack said `not_in_channel`" in said
 
 
-async def test_a_rate_limited_post_is_retried_after_retry_after(tmp_path: Path) -> None:
-    """Slack's 429 with Retry-After: 1 — the same card goes out once, at least a second later."""
+async def test_a_rate_limited_channel_waits_alone(tmp_path: Path) -> None:
+    """Slack's 429 with Retry-After: 20 on one channel: the other channel's card goes out at
+    once; the limited channel's card goes out once, 20 s later (not 30 s: the read is brought
+    forward to the moment Slack named)."""
     async with poll_world(tmp_path) as world:
         await world.subscribe("all")
-        world.slack.rate_limit("chat.postMessage", retry_after=1)
-        await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)
-        limited, posted = world.slack.calls_to("chat.postMessage")
-        assert limited.answer == {"ok": False, "error": "ratelimited"}
-        assert posted.answer["ok"]
-        assert posted.at - limited.at >= 1.0
-        assert posted.body == limited.body
-        assert numbers(world.posts()) == [16]
+        await subscribe(world.deps, Asker(USER, OTHER), Subscribe(SEED_IMPORT_GUID, "all"))
+        world.slack.rate_limit("chat.postMessage", retry_after=20, channel=CHANNEL)
+
+        def cards(channel: str) -> list[int]:
+            return numbers([c for c in world.posts() if c.body["channel"] == channel])
+
+        async def tick_until(channel: str) -> float:
+            """Tick until `channel` has a card; when (poller time) the tick that posted it ran."""
+            while True:
+                at = world.now()
+                await world.tick()
+                if cards(channel):
+                    return at
+
+        told_other = await tick_until(OTHER)
+        reads = world.requests(RUNS_ROUTE)
+        [limited] = [c for c in world.slack.calls_to("chat.postMessage") if not c.answer["ok"]]
+        assert limited.answer["error"] == "ratelimited"
+        assert cards(CHANNEL) == []
+
+        assert 20 <= await tick_until(CHANNEL) - told_other < 30
+        assert world.requests(RUNS_ROUTE) == reads + 1  # the import's read, brought forward
+        await world.run_for(600)
+        assert cards(CHANNEL) == cards(OTHER) == [16]
 
 
 async def test_a_quiet_import_is_read_less_and_less_often(tmp_path: Path) -> None:

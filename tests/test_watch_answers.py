@@ -73,3 +73,29 @@ async def test_watch_where_the_bot_may_not_post(world: World) -> None:
     assert "/invite @importrun" in reply["text"]
     listed = await command(world, "list", "refused-list", channel=channel)
     assert "Nothing is watched here" in listed["text"]
+
+
+async def test_subscribe_where_the_bot_may_not_post(world: World) -> None:
+    """`subscribe` first posts its notice in the channel: refused, the person gets the /invite
+    hint and no subscription is kept (not "This channel will now hear about…")."""
+    channel = "C0REFUSED2"
+    world.slack.fail("chat.postMessage", "not_in_channel", channel=channel)
+    reply = await command(
+        world, f"subscribe {SEED_IMPORT_GUID} all", "sub-refused", channel=channel
+    )
+    assert "/invite @importrun" in reply["text"]
+    assert "will now hear" not in reply["text"]
+    listed = await command(world, "list", "sub-refused-list", channel=channel)
+    assert "this channel has no subscriptions" in listed["text"]
+
+
+async def test_subscribe_tells_the_channel(world: World) -> None:
+    """Subscribed: the channel sees who subscribed it to what, and how to stop."""
+    channel = "C0NOTICE01"
+    reply = await command(
+        world, f"subscribe {SEED_IMPORT_GUID} failures", "sub-ok", channel=channel
+    )
+    assert "will now hear about every failed run" in reply["text"]
+    [notice] = posts(world.slack, channel)
+    assert f"<@{world.events.user}> subscribed this channel to every failed run" in notice.text
+    assert f"/importrun unsubscribe {SEED_IMPORT_GUID}" in notice.text

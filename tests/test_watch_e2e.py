@@ -94,9 +94,10 @@ async def test_subscription_announces_new_finished_runs_once(tmp_path: Path) -> 
         add_running_run(
             world.arena, NEWER_RUN, finishes_after=2.0, errorCount=5, successCount=1_995
         )
-        await world.slack.wait_until(lambda: len(posts(world.slack)) >= 2, timeout=15)
+        await world.slack.wait_until(lambda: len(posts(world.slack)) >= 3, timeout=15)
         await asyncio.sleep(1.0)
-        announced = posts(world.slack)
+        notice, *announced = posts(world.slack)
+        assert "subscribed this channel to every run of *Item Master load*" in notice.text
         assert len(announced) == 2
         shown = [everything(c.body) for c in announced]
         assert any(NEW_RUN in s for s in shown)

@@ -17,6 +17,7 @@ from bot.deps import Deps, Polling
 from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, card_for, explain
 from bot.runs.posting import CANNOT_POST, slack_error
 from bot.watch.store import Store
+from bot.watch.subscriptions import ARENA_FORBIDDEN, ARENA_GONE
 
 HOW_TO_INVITE = (
     "I can't post in this channel. Invite me with `/invite @importrun` and try again "
@@ -114,6 +115,24 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
         return here
     definition = await deps.arena.get_import(command.import_guid)
     since, settled = settled_runs(await deps.arena.list_runs(command.import_guid, limit=400))
+    name = inline(definition.name or definition.guid, 200)
+    which = {
+        "all": "every run",
+        "failures": "every failed run",
+        "warnings": "every run with errors or warnings",
+    }
+    # The notice in the channel is the check that the bot may post there: no promise it
+    # cannot keep.
+    notice = (
+        f"{mention(asker.user_id)} subscribed this channel to {which[command.filter]} of "
+        f"*{name}* (`/importrun unsubscribe {definition.guid}` to stop)."
+    )
+    try:
+        await here.slack.chat_postMessage(channel=here.channel, text=notice)
+    except SlackApiError as exc:
+        if slack_error(exc) in CANNOT_POST:
+            return _say(HOW_TO_INVITE)
+        raise
     _, new = here.store.subscribe(
         channel=here.channel,
         import_guid=definition.guid,
@@ -124,12 +143,6 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
         now=here.poller.now(),
     )
     here.poller.wake(subscribed=definition.guid)
-    name = inline(definition.name or definition.guid, 200)
-    which = {
-        "all": "every run",
-        "failures": "every failed run",
-        "warnings": "every run with errors or warnings",
-    }
     verb = "will now hear about" if new else "now hears about"
     return _say(
         f"This channel {verb} {which[command.filter]} of *{name}* that finishes from now on."
@@ -157,13 +170,20 @@ def list_here(deps: Deps, asker: Asker) -> Message:
         for w in here.store.pending_watches(here.channel)
     ]
     for s in here.store.subscriptions(here.channel, active=False):
-        state = (
-            f" — *stopped*: Slack said `{escape(s.disabled_reason)}`" if s.disabled_reason else ""
-        )
+        state = f" — *stopped*: {_stopped(s.disabled_reason)}" if s.disabled_reason else ""
         lines.append(f"• subscribed to import `{s.import_guid}` ({s.filter}){state}")
     if not lines:
         return _say("Nothing is watched here and this channel has no subscriptions.")
     return _say("*In this channel*\n" + "\n".join(lines[:40]))
+
+
+def _stopped(reason: str) -> str:
+    """Why a subscription stopped: Arena no longer shows its import, or Slack's error."""
+    if reason == ARENA_GONE:
+        return "Arena no longer has this import"
+    if reason == ARENA_FORBIDDEN:
+        return "the bot's Arena user may no longer see this import"
+    return f"Slack said `{escape(reason)}`"
 
 
 async def status(deps: Deps) -> Message:
@@ -181,9 +201,13 @@ async def status(deps: Deps) -> Message:
     if deps.poller is not None and deps.store is not None:
         poller = deps.poller
         last = slack_date(poller.last_poll_at) if poller.last_poll_at else "not yet"
-        lines.append(f"Polling: {poller.pace.reason}; last poll {last}.")
-        if poller.last_problem:
-            lines.append(f"Last problem: {escape(poller.last_problem)}.")
+        paced = poller.pace
+        until = f" until {slack_date(paced.paused_until)}" if paced.paused_until else ""
+        lines.append(f"Polling: {paced.reason}{until}; last poll {last}.")
+        problems = poller.problems()
+        if problems:
+            lines.append("Last errors:")
+            lines += [f"• {escape(line)}" for line in problems[:10]]
         lines.append(
             f"Pending: {plural(len(deps.store.pending_watches()), 'watched run')}, "
             f"{plural(len(deps.store.subscriptions()), 'subscription')}."

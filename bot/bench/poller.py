@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -24,25 +30,48 @@ GUIDS = [f"BENCHRUN{i:012d}" for i in range(50)]
 BENCH_IMPORT = "BENCHIMPORT000000001"
 RUN_ROUTE = "GET /imports/{g}/runs/{g}"
 RUNS_ROUTE = "GET /imports/{g}/runs"
+WATCHING = "C0BENCH001"
+SUBSCRIBED = "C0BENCH002"
+FAILING_RUN = "BENCHFAILINGRUN00001"
+HEALTHY = [(f"BENCHOKRUN{i:010d}", 100 + i * 317.0) for i in range(10)]  # 2 to 49 minutes
+FAILURES: list[tuple[float, int | str]] = [
+    (0.0, 500),
+    (600.0, "unreadable"),
+    (1200.0, 403),
+]  # from these seconds on
 
 
-async def _subscribe(store: Store, arena: ArenaClient, import_guid: str, now: float) -> None:
-    since, settled = settled_runs(await arena.list_runs(import_guid, limit=400))
-    store.subscribe(
-        channel="C0BENCH002",
-        import_guid=import_guid,
-        filter="all",
-        since_number=since,
-        settled=settled,
-        user_id="U0BENCH001",
-        now=now,
-    )
+@dataclass
+class Outcome:
+    """What one simulated hour cost and how late each run was told."""
+
+    sim: ArenaSimulator
+    watched_late: dict[str, float] = field(default_factory=dict)  # run → seconds after finishing
+    subscribed_late: dict[str, float] = field(default_factory=dict)
+    replies: Counter[int] = field(default_factory=Counter)  # run number → thread replies
+    notes: list[str] = field(default_factory=list)  # other thread replies (a watch ended)
+    steps: list[str] = field(default_factory=list)  # backoff steps logged for the failing run
+
+
+class _Steps(logging.Handler):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__()
+        self._outcome = outcome
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if FAILING_RUN in record.getMessage():
+            self._outcome.steps.append(record.getMessage())
 
 
 async def _simulate(
-    *, watched: bool, subscribed: str | None, seconds: float
-) -> tuple[ArenaSimulator, list[float]]:
-    """Tick a real poller on a fake clock; the simulator, and how late each watch was told."""
+    runs: list[tuple[str, float, dict[str, Any]]],
+    *,
+    watched: bool,
+    subscribed: str | None,
+    seconds: float,
+    during: Callable[[ArenaSimulator, float, bool], None] = lambda sim, at, after: None,
+) -> Outcome:
+    """Tick a real poller on a fake clock against the simulator and the Slack stub."""
     clock = FakeClock()
     slack = SlackStub()
     await slack.start()
@@ -55,21 +84,29 @@ async def _simulate(
         slack_bot_token=slack.token,
     )
     web = slack_client(settings)
+    backoff_log = logging.getLogger("bot.watch")
     try:
         async with (
             ArenaSimulator(clock=clock) as sim,
             httpx.AsyncClient(base_url=sim.url + "/", timeout=10) as http,
         ):
-            arena = ArenaClient(http, email=sim.email, password=sim.password)
+            outcome = Outcome(sim)
+            handler = _Steps(outcome)
+            backoff_log.addHandler(handler)
+            arena = ArenaClient(
+                http, email=sim.email, password=sim.password, clock=lambda: clock().timestamp()
+            )
             sim.add_import(item_definition(BENCH_IMPORT) | {"name": "Bench load"})
             start = clock().timestamp()
-            for guid, length in zip(GUIDS, LENGTHS, strict=True):
+            lengths = {}
+            for guid, length, fields in runs:
                 run = {"guid": guid, "status": "COMPLETE", "commit": True, "totalCount": 500}
-                run |= {"successCount": 500, "errorCount": 0}
+                run |= {"successCount": 500, "errorCount": 0} | fields
                 sim.add_run(BENCH_IMPORT, run, timeline=RunTimeline(None, 0.0, length))
+                lengths[guid] = length
                 if watched:
                     store.add_watch(
-                        channel="C0BENCH001",
+                        channel=WATCHING,
                         import_guid=BENCH_IMPORT,
                         run_guid=guid,
                         message_ts="1.000001",
@@ -78,58 +115,120 @@ async def _simulate(
                         interval=settings.poll_interval_seconds,
                     )
             if subscribed:
-                await _subscribe(store, arena, subscribed, start)
+                since, settled = settled_runs(await arena.list_runs(subscribed, limit=400))
+                store.subscribe(
+                    channel=SUBSCRIBED,
+                    import_guid=subscribed,
+                    filter="all",
+                    since_number=since,
+                    settled=settled,
+                    user_id="U0BENCH001",
+                    now=start,
+                )
             sim.reset_stats()
             deps = Deps(settings=settings, arena=arena, store=store, slack=web)
             poller = Poller(
                 deps, store=store, slack=web, clock=lambda: clock().timestamp(), wall=clock
             )
-            late: list[float] = []
             pending = {w.run_guid for w in store.pending_watches()}
             while (at := clock().timestamp() - start) < seconds:
+                during(sim, at, False)
                 delay = await poller.tick()
+                during(sim, at, True)
                 still = {w.run_guid for w in store.pending_watches()}
-                late += [at - LENGTHS[GUIDS.index(g)] for g in pending - still]
+                for guid in pending - still:
+                    outcome.watched_late[guid] = at - lengths[guid]
                 pending = still
+                for guid, length in lengths.items():
+                    told = store.was_announced(SUBSCRIBED, guid)
+                    if told and guid not in outcome.subscribed_late:
+                        outcome.subscribed_late[guid] = at - length
                 clock.advance(delay)
+            for call in slack.calls_to("chat.postMessage"):
+                if call.body.get("thread_ts") and call.answer.get("ok"):
+                    if found := re.search(r"import run #(\d+)", call.text):
+                        outcome.replies[int(found.group(1))] += 1
+                    else:
+                        outcome.notes.append(call.text)
             await arena.close()
-            return sim, late
+            backoff_log.removeHandler(handler)
+            return outcome
     finally:
         store.close()
         await slack.stop()
 
 
+def _late(delays: list[float]) -> str:
+    return f"mean {statistics.mean(delays):.1f} s, max {max(delays):.0f} s"
+
+
 async def bench_poller() -> None:
-    """Arena requests the poller spends on 50 watched runs (1 to 90 min) in a simulated hour."""
-    sim, late = await _simulate(watched=True, subscribed=None, seconds=HOUR)
-    finished = sum(length <= HOUR for length in LENGTHS)
-    every_30s = sum(min(-(-length // 30), HOUR // 30) for length in LENGTHS)
+    """The poller's Arena requests and announcement delays in simulated hours."""
+    fifty: list[tuple[str, float, dict[str, Any]]] = [
+        (guid, length, {}) for guid, length in zip(GUIDS, LENGTHS, strict=True)
+    ]
+    done = [n + 1 for n, length in enumerate(LENGTHS) if length <= HOUR]
+    out = await _simulate(fifty, watched=True, subscribed=None, seconds=HOUR)
+    once = all(out.replies[n] == 1 for n in done) and sum(out.replies.values()) == len(done)
     print(
-        f"  50 watched runs (1 to 90 min, all watched at the start), 3600 simulated s: "
-        f"{sim.stats.requests} Arena requests ({sim.stats.by_route[RUN_ROUTE]} GET run, "
-        f"{sim.stats.logouts} logout); {len(late)} of the {finished} runs that finished within "
-        "the hour announced within it"
+        f"  50 watched runs of one import (1 to 90 min, all watched at the start), 3600 "
+        f"simulated s: {out.sim.stats.requests} Arena requests "
+        f"({out.sim.stats.by_route[RUNS_ROUTE]} runs-list reads, "
+        f"{out.sim.stats.by_route[RUN_ROUTE]} GET run); {len(out.watched_late)} of the "
+        f"{len(done)} runs that finished in the hour announced, "
+        f"{'each once' if once else 'NOT each once'}; "
+        f"{_late(list(out.watched_late.values()))} after finishing"
     )
     print(
-        "  schedule per run: first poll after POLL_INTERVAL_SECONDS (30 s), each next one "
-        "×1.5 later (30, 45, 67.5, 101 … s), capped at POLL_MAX_INTERVAL_SECONDS (600 s): "
-        f"at most 11 polls of a run in its first hour, against {every_30s:.0f} requests "
-        "at a fixed 30 s"
+        "  how: one runs-list read per import and poll, newest first and sized to reach the "
+        "oldest watched run still going, every POLL_INTERVAL_SECONDS (30 s) while one is; "
+        "a list entry is the run's card (its own GET only when the entry is cut short)"
     )
+    out = await _simulate(fifty, watched=True, subscribed=BENCH_IMPORT, seconds=HOUR)
     print(
-        f"  the price: a run is announced {statistics.mean(late):.0f} s after it finished on "
-        f"average (max {max(late):.0f} s); one request per run per poll, however many watch it"
+        f"  the same with another channel subscribed to their import: {out.sim.stats.requests} "
+        f"requests (the read is shared); subscription cards "
+        f"{_late(list(out.subscribed_late.values()))} after finishing"
     )
-    sim, late = await _simulate(watched=True, subscribed=BENCH_IMPORT, seconds=HOUR)
-    print(
-        f"  the same with another channel subscribed to their import: {sim.stats.requests} "
-        f"requests ({sim.stats.by_route[RUNS_ROUTE]} GET runs list: one read per poll, sized to "
-        "reach the oldest run still going; 30 s after a run started or finished, ×1.5 after "
-        f"that); a read that shows a watched run finished hurries its watch: announced "
-        f"{statistics.mean(late):.0f} s after it finished on average (max {max(late):.0f} s)"
-    )
-    sim, _ = await _simulate(watched=False, subscribed=BOM_IMPORT_GUID, seconds=24 * HOUR)
+    await _bench_failing_watch()
+    sim = (await _simulate([], watched=False, subscribed=BOM_IMPORT_GUID, seconds=24 * HOUR)).sim
     print(
         f"  one subscription to a quiet import for a simulated day: {sim.stats.requests} "
         f"requests (a fixed 30 s would be {24 * HOUR / 30:.0f})"
+    )
+
+
+async def _bench_failing_watch() -> None:
+    """One watched run whose own answers fail beside 10 healthy watched runs and a
+    subscription: the healthy are told in time, the failing one costs a request per step."""
+    path = f"/imports/{BENCH_IMPORT}/runs/{FAILING_RUN}"
+    # Warnings cut short in the list: the card needs the run's own GET, which always fails.
+    cut = {"warnings": {"count": 3, "results": []}}
+    runs = [(FAILING_RUN, 90.0, cut), *((guid, length, {}) for guid, length in HEALTHY)]
+    asked: list[float] = []
+
+    def during(sim: ArenaSimulator, at: float, after: bool) -> None:
+        if after and sim.stats.by_route[RUN_ROUTE] > len(asked):
+            asked.append(at)  # the failing run's own GET in the tick that just ran
+        answer = [answer for since, answer in FAILURES if at >= since][-1]
+        sim.fail_path(path, answer)
+
+    out = await _simulate(runs, watched=True, subscribed=BENCH_IMPORT, seconds=HOUR, during=during)
+    healthy = [g for g, _ in HEALTHY]
+    watched = [out.watched_late[g] for g in healthy if g in out.watched_late]
+    subscribed = [out.subscribed_late[g] for g in healthy if g in out.subscribed_late]
+    gets = out.sim.stats.by_route[RUN_ROUTE]
+    print(
+        "  one watched run whose own GET fails (HTTP 500 for 10 min, then an unreadable body, "
+        "then 403) beside 10 healthy watched runs and a subscription, 3600 simulated s: "
+        f"{len(watched)} of 10 healthy runs announced by their watch ({_late(watched)} after "
+        f"finishing), {len(subscribed)} of 10 by the subscription ({_late(subscribed)}); "
+        f"within two poll intervals (60 s): {max(watched + subscribed) <= 60}"
+    )
+    ended = any("not allowed" in note for note in out.notes)
+    print(
+        f"  the failing run (finished at 90 s): {gets} GET requests, at "
+        f"{', '.join(f'{t:.0f}' for t in asked)} s: {len(out.steps)} failures, each one "
+        "backoff step logged once (the wait doubles from 30 s), then the 403 ended its watch "
+        f"with a note under its card: {ended}; {out.sim.stats.requests} Arena requests in all"
     )

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -27,14 +28,23 @@ EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 20.0
 
 
-def web_app(app: AsyncApp, *, mode: str) -> web.Application:
-    """The aiohttp application: Slack's endpoint (HTTP mode) and the health check."""
+def web_app(
+    app: AsyncApp, *, mode: str, unhealthy: Callable[[], str | None] = lambda: None
+) -> web.Application:
+    """The aiohttp application: Slack's endpoint (HTTP mode) and the health check.
+
+    `unhealthy()` says why the bot cannot do its work (the poller's health), or None.
+    """
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
     async def healthz(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "mode": mode, "version": __version__})
+        reason = unhealthy()
+        state = {"status": "unhealthy", "reason": reason} if reason else {"status": "ok"}
+        return web.json_response(
+            {**state, "mode": mode, "version": __version__}, status=503 if reason else 200
+        )
 
     server = web.Application()
     server.router.add_get("/healthz", healthz)
@@ -62,7 +72,11 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         else signing.get_secret_value(),
     )
     mode = "socket" if settings.socket_mode else "http"
-    runner = web.AppRunner(web_app(app, mode=mode), access_log=None, shutdown_timeout=DRAIN_SECONDS)
+    runner = web.AppRunner(
+        web_app(app, mode=mode, unhealthy=poller.unhealthy),
+        access_log=None,
+        shutdown_timeout=DRAIN_SECONDS,
+    )
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     socket: AsyncSocketModeHandler | None = None

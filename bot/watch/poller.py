@@ -1,49 +1,49 @@
-"""The poller: finds finished runs for watches and subscriptions and tells their channels."""
+"""The poller: reads each watched or subscribed import's runs and tells the channels."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
-from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.arena.errors import ArenaError, ArenaNotFound, ArenaQuotaExceeded
-from bot.arena.models import ImportRun
-from bot.cards import Message
-from bot.cards.text import escape, mention
+from bot.arena.errors import (
+    ArenaAuthError,
+    ArenaError,
+    ArenaNotFound,
+    ArenaPermissionError,
+    ArenaQuotaExceeded,
+)
+from bot.arena.gates import single_attempt
+from bot.arena.quota import Quota
 from bot.deps import Deps
-from bot.runs.messages import PUBLIC_BUTTONS, card_for
-from bot.runs.posting import CANNOT_POST, GONE_MESSAGE, post, slack_error
-from bot.watch.schedule import Pace, next_interval, pace
-from bot.watch.store import Store, Watch
+from bot.watch.backoff import Backoff
+from bot.watch.channels import Channels
+from bot.watch.health import Health
+from bot.watch.imports import ImportReads, first_read
+from bot.watch.schedule import Pace, pace
+from bot.watch.store import Store, Subscription, Watch
 from bot.watch.subscriptions import Subscriptions
+from bot.watch.watches import Watches, outcome
+
+__all__ = ["Poller", "outcome"]
 
 logger = logging.getLogger(__name__)
 
-
-def outcome(run: ImportRun) -> str:
-    """How a watched run ended, in one sentence for the thread reply (after the mentions)."""
-    went_in = "passed the check (preview: nothing was committed)" if run.is_preview else "went in"
-    rows = f"{run.success_count:,} of {run.total_count:,} rows {went_in}"
-    status = run.status.upper()
-    if status == "ERROR":
-        return f"import run #{run.number} failed (ERROR): {rows}, {run.error_count:,} failed."
-    if status != "COMPLETE":
-        return f"import run #{run.number} ended: {escape(run.status)}."
-    if run.error_count:
-        return f"import run #{run.number} finished with failed rows: {rows}, " + (
-            f"{run.error_count:,} failed."
-        )
-    return f"import run #{run.number} finished: {rows}."
+Work = dict[str, tuple[list[Watch], list[Subscription]]]
 
 
 class Poller:
-    """One task in the app's event loop; the clock and sleep are injectable for simulations."""
+    """One task in the app's event loop; the clock and sleep are injectable for simulations.
+
+    Every import, and every watched run, is its own unit of work: a failure is logged once,
+    counted, and waits on its own backoff while the others go on.
+    """
 
     def __init__(
         self,
@@ -57,19 +57,40 @@ class Poller:
     ) -> None:
         self._deps = deps
         self._store = store
-        self._slack = slack
         self._clock = clock
         self._wall = wall
         self._sleep = sleep
         self._base = deps.settings.poll_interval_seconds
-        self._cap = max(self._base, deps.settings.poll_max_interval_seconds)
-        self._subscriptions = Subscriptions(
-            deps, store=store, slack=slack, base=self._base, cap=self._cap
+        cap = max(self._base, deps.settings.poll_max_interval_seconds)
+        self._channels = Channels(slack, clock)
+        self._backoff = Backoff(base=self._base, cap=cap)
+        self._reads = ImportReads(deps.arena, base=self._base, cap=cap)
+        self._watches = Watches(
+            deps,
+            store=store,
+            channels=self._channels,
+            backoff=self._backoff,
+            reads=self._reads,
+            base=self._base,
+            cap=cap,
         )
+        self._subscriptions = Subscriptions(deps, store=store, channels=self._channels)
+        self.health = Health(self._base, clock)
         self.last_poll_at: datetime | None = None
-        self.last_problem: str | None = None
-        self.pace = Pace(1.0, None, "normal")
         self._woken = asyncio.Event()
+        self._pause_said: str | None = None
+        self._quota: tuple[Quota, datetime] = (deps.arena.quota, wall())
+        self._crash_said: str | None = None
+
+    @property
+    def pace(self) -> Pace:
+        """How polling stands with Arena's quota right now (a 429 shows at once)."""
+        quota, now = self._deps.arena.quota, self._wall()
+        if quota != self._quota[0]:
+            self._quota = (quota, now)
+        # "Look again within the hour" counts on the poller's clock, from when it saw the news.
+        seen = replace(quota, updated_at=self._quota[1])
+        return pace(seen, reserve=self._deps.settings.arena_quota_reserve, now=now)
 
     def now(self) -> float:
         """The poller's clock (epoch seconds): watches are scheduled on it."""
@@ -78,8 +99,40 @@ class Poller:
     def wake(self, *, subscribed: str | None = None) -> None:
         """Plan again: a watch was just added, or a subscription to the import `subscribed`."""
         if subscribed is not None:
-            self._subscriptions.soon(subscribed, self._clock())
+            self._reads.soon(subscribed, self._clock())
         self._woken.set()
+
+    def problems(self) -> list[str]:
+        """The last error of each import and watched run, one line each (for `status`)."""
+        now = self._clock()
+        lines = []
+        for item, failure in self._backoff.failures().items():
+            if failure.count:
+                wait = max(0.0, failure.next_at - now)
+                state = f"{failure.count} in a row, next try in {wait:.0f} s"
+            else:
+                state = "working again"
+            lines.append(f"{item}: {failure.error} ({state})")
+        return lines
+
+    def unhealthy(self) -> str | None:
+        """Why `/healthz` should answer 503, or None."""
+        refusal = self._deps.arena.login_gate.refusal
+        return self.health.problem(login_refused=str(refusal) if refusal else None)
+
+    async def run(self) -> None:
+        """Poll forever; every failure is logged once and polling goes on."""
+        while True:
+            self._woken.clear()
+            try:
+                delay = await self.tick()
+            except Exception as exc:
+                # The poller must outlive anything; the same failure is logged once.
+                if repr(exc) != self._crash_said:
+                    logger.exception("poller pass failed")
+                self._crash_said = repr(exc)
+                delay = self._base
+            await self._nap(min(delay, self._base))
 
     async def _nap(self, seconds: float) -> None:
         """Sleep `seconds`, or less when woken."""
@@ -91,140 +144,105 @@ class Poller:
             nap.cancel()
             woken.cancel()
 
-    async def run(self) -> None:
-        """Poll forever; every failure is logged once and polling goes on."""
-        while True:
-            self._woken.clear()
-            try:
-                delay = await self.tick()
-            except Exception:
-                # The poller must outlive any one bad answer; the next tick tries again.
-                logger.exception("poller tick failed")
-                delay = self._base
-            await self._nap(delay)
-
     async def tick(self) -> float:
-        """Poll what is due; returns the seconds until something is due again."""
+        """One pass over what is due; returns the seconds until something is due again."""
         now = self._clock()
-        self.pace = pace(
-            self._deps.arena.quota,
-            reserve=self._deps.settings.arena_quota_reserve,
-            now=self._wall(),
+        self.health.begin(
+            had_work=bool(self._store.pending_watches() or self._store.subscriptions())
         )
-        if self.pace.paused_until is not None:
-            wait = (self.pace.paused_until - self._wall()).total_seconds()
-            logger.info("polling %s; resuming in %.0f s", self.pace.reason, wait)
-            return max(1.0, min(wait, self._cap))
         try:
-            await self._poll_watches(now)
-            await self._subscriptions.poll(now, self.pace.factor)
-            self.last_problem = None
-        except ArenaError as exc:
-            self.last_problem = str(exc)
-            if isinstance(exc, ArenaQuotaExceeded):
-                logger.warning("Arena quota spent; polling pauses until the reset")
-            else:
-                logger.warning("polling Arena failed: %s", exc)
-            # What failed is still due: without a floor the next tick would come at once.
-            self.last_poll_at = self._wall()
-            return max(self._until_next(self._clock()), self._base * self.pace.factor)
+            self._store.heartbeat(now)
+            self.health.database(None)
+        except sqlite3.Error as exc:
+            self.health.database(str(exc))
+        if self._deps.arena.login_gate.closed_for <= 0 and not self._paused():
+            # Runs already read as finished whose posting waited on Slack go first.
+            await self._watches.retry_ready(now)
+            work = self._work()
+            await self._pass(work, now)
+        else:
+            work = self._work()
+        self.health.end()
         self.last_poll_at = self._wall()
-        return self._until_next(self._clock())
+        return self._until_next(work, self._clock())
 
-    def _until_next(self, now: float) -> float:
-        dues = [w.next_poll_at for w in self._store.pending_watches()]
-        if (subscriptions := self._subscriptions.next_due()) is not None:
-            dues.append(subscriptions)
-        if not dues:
-            return self._base
-        return min(max(0.5, min(dues) - now), self._cap)
-
-    async def _poll_watches(self, now: float) -> None:
-        by_run: dict[tuple[str, str], list[Watch]] = defaultdict(list)
+    def _work(self) -> Work:
+        work: Work = {}
         for watch in self._store.pending_watches():
-            if watch.next_poll_at <= now:
-                by_run[(watch.import_guid, watch.run_guid)].append(watch)
-        for (import_guid, run_guid), watches in by_run.items():
+            work.setdefault(watch.import_guid, ([], []))[0].append(watch)
+        for subscription in self._store.subscriptions():
+            work.setdefault(subscription.import_guid, ([], []))[1].append(subscription)
+        self._reads.keep_only(work)
+        return work
+
+    async def _pass(self, work: Work, now: float) -> None:
+        for import_guid, (watches, subscriptions) in work.items():
+            if self._reads.due(import_guid, first_read(watches, subscriptions)) > now:
+                continue
+            item = f"import {import_guid}"
             try:
-                run = await self._deps.arena.get_run(import_guid, run_guid)
-            except ArenaNotFound:
-                for watch in watches:
-                    await self._vanished(watch, now)
-                continue
-            if not run.is_finished:
-                for watch in watches:
-                    interval = next_interval(watch.interval, base=self._base, cap=self._cap)
-                    delay = interval * self.pace.factor
-                    self._store.reschedule_watch(
-                        watch.id, next_poll_at=now + delay, interval=interval
-                    )
-                continue
+                with single_attempt():
+                    await self._poll_import(import_guid, watches, subscriptions, now)
+            except ArenaAuthError:
+                return
+            except ArenaQuotaExceeded:
+                self._paused()
+                return
+            except Exception as exc:
+                failure = self._backoff.failed(item, str(exc) or type(exc).__name__, now)
+                if failure.count == 1 and not isinstance(exc, ArenaError):
+                    logger.error("%s: unexpected failure", item, exc_info=exc)
+                self._reads.wait(import_guid, failure.next_at)
+            else:
+                self._backoff.succeeded(item)
+
+    async def _poll_import(
+        self,
+        import_guid: str,
+        watches: list[Watch],
+        subscriptions: list[Subscription],
+        now: float,
+    ) -> None:
+        """One read of the import's runs serves its watches and its subscriptions."""
+        since = min((s.since_number for s in subscriptions), default=None)
+        watched = {w.run_guid for w in watches}
+        try:
+            runs = await self._reads.read(import_guid, since=since, watched=watched)
+        except (ArenaNotFound, ArenaPermissionError) as exc:
+            # Arena no longer knows or allows the import: everything on it ends, with a note.
             for watch in watches:
-                await self._finish(watch, run, now)
+                await self._watches.end(watch, exc, now)
+            for subscription in subscriptions:
+                await self._subscriptions.end(subscription, exc)
+            raise
+        listed = {run.guid: run for run in runs}
+        await self._watches.poll(import_guid, watches, listed, now)
+        retry_at = []
+        for subscription in subscriptions:
+            if (at := await self._subscriptions.announce(subscription, runs, now)) is not None:
+                retry_at.append(at)
+        factor = self.pace.factor
+        self._reads.settle(import_guid, runs, now, watching=bool(watches), factor=factor)
+        if retry_at:
+            self._reads.wait(import_guid, min(self._reads.due(import_guid, now), *retry_at))
 
-    async def _finish(self, watch: Watch, run: ImportRun, now: float) -> None:
-        """Update the watched card in place, then reply in its thread to notify who asked.
+    def _paused(self) -> bool:
+        """Is polling paused for the quota? Logged once when a pause starts."""
+        paced = self.pace
+        if paced.paused and paced.reason != self._pause_said:
+            logger.warning("polling %s; resuming at %s", paced.reason, paced.paused_until)
+        self._pause_said = paced.reason if paced.paused else None
+        return paced.paused
 
-        Each step is recorded after Slack accepts it. If the process dies between a Slack call
-        and its record, the step runs again on restart: a second `chat.update` rewrites the same
-        card (harmless), a second thread reply is the one duplicate that can happen.
-        """
-        who = " ".join(mention(user) for user in watch.watchers)
-        try:
-            if watch.stage < 1:
-                card = await card_for(
-                    self._deps,
-                    run,
-                    import_guid=watch.import_guid,
-                    buttons=PUBLIC_BUTTONS,
-                    note=f"Finished · watched by {who}",
-                )
-                await self._update_card(watch, card)
-                self._store.advance_watch(watch.id, 1)
-                # The card is this run's announcement here: a subscription will not post it.
-                self._store.mark_announced(watch.channel, run.guid, now=now, posted=True)
-            text = f"{who} {outcome(run)}"
-            thread = self._store.watch_ts(watch.id) or watch.message_ts
-            await post(self._slack, watch.channel, text=text, thread_ts=thread)
-        except SlackApiError as exc:
-            self._slack_failed(watch, exc, now)
-            return
-        self._store.advance_watch(watch.id, 2)
-        logger.info("watch %d: run %s announced in %s", watch.id, run.guid, watch.channel)
-
-    async def _update_card(self, watch: Watch, card: Message) -> None:
-        try:
-            await self._slack.chat_update(
-                channel=watch.channel, ts=watch.message_ts, **card.to_dict()
-            )
-        except SlackApiError as exc:
-            if slack_error(exc) not in GONE_MESSAGE:
-                raise
-            # The card was deleted: post a fresh one and reply under that instead.
-            ts = await post(self._slack, watch.channel, **card.to_dict())
-            self._store.move_watch(watch.id, ts)
-
-    async def _vanished(self, watch: Watch, now: float) -> None:
-        who = " ".join(mention(user) for user in watch.watchers)
-        text = f"{who} Arena no longer has this import run, so the watch has ended."
-        try:
-            await post(self._slack, watch.channel, text=text, thread_ts=watch.message_ts)
-        except SlackApiError as exc:
-            self._slack_failed(watch, exc, now)
-            return
-        self._store.drop_watch(watch.id)
-
-    def _slack_failed(self, watch: Watch, exc: SlackApiError, now: float) -> None:
-        """A channel that refuses the bot ends the watch; anything else waits for the next poll."""
-        error = slack_error(exc)
-        if error in CANNOT_POST:
-            logger.warning(
-                "watch %d: Slack refuses channel %s (%s); dropped", watch.id, watch.channel, error
-            )
-            self._store.drop_watch(watch.id)
-            return
-        interval = next_interval(watch.interval, base=self._base, cap=self._cap)
-        logger.warning(
-            "watch %d: Slack said %s; will try again in %.0f s", watch.id, error, interval
-        )
-        self._store.reschedule_watch(watch.id, next_poll_at=now + interval, interval=interval)
+    def _until_next(self, work: Work, now: float) -> float:
+        closed = self._deps.arena.login_gate.closed_for
+        paced = self.pace
+        if closed > 0:
+            wait = closed
+        elif paced.paused_until is not None:
+            wait = (paced.paused_until - self._wall()).total_seconds()
+        else:
+            dues = [self._reads.due(g, first_read(*both)) for g, both in work.items()]
+            dues += self._watches.waiting(now)
+            wait = min(dues, default=now + self._base) - now
+        return min(max(0.5, wait), self._base)
