@@ -66,6 +66,7 @@ async def test_a_refused_login_backs_off_and_people_are_told(
         logins = world.requests(LOGIN_ROUTE)
         said = (await status(world.deps)).text
         assert "could not sign in to Arena" in said
+        assert "The bot tries to sign in again in" in said
         assert world.requests(LOGIN_ROUTE) == logins
         assert "Arena refuses the bot's login" in (world.poller.unhealthy() or "")
 

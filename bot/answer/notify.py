@@ -193,6 +193,8 @@ async def status(deps: Deps) -> Message:
         reach = "Arena: reachable, signed in."
     except ArenaError as exc:
         reach = f"Arena: {explain(exc)}"
+        if wait := deps.arena.login_gate.closed_for:
+            reach += f" The bot tries to sign in again in {wait:.0f} s."
     quota = deps.arena.quota
     left = f"{quota.remaining:,}" if quota.remaining is not None else "unknown (no request yet)"
     limit = f" of {quota.limit:,}" if quota.limit else ""

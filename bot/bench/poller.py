@@ -59,7 +59,7 @@ class _Steps(logging.Handler):
         self._outcome = outcome
 
     def emit(self, record: logging.LogRecord) -> None:
-        if FAILING_RUN in record.getMessage():
+        if record.name.startswith("bot.watch") and FAILING_RUN in record.getMessage():
             self._outcome.steps.append(record.getMessage())
 
 
@@ -84,7 +84,7 @@ async def _simulate(
         slack_bot_token=slack.token,
     )
     web = slack_client(settings)
-    backoff_log = logging.getLogger("bot.watch")
+    backoff_log = logging.getLogger("bot")
     try:
         async with (
             ArenaSimulator(clock=clock) as sim,
@@ -174,7 +174,8 @@ async def bench_poller() -> None:
         f"  50 watched runs of one import (1 to 90 min, all watched at the start), 3600 "
         f"simulated s: {out.sim.stats.requests} Arena requests "
         f"({out.sim.stats.by_route[RUNS_ROUTE]} runs-list reads, "
-        f"{out.sim.stats.by_route[RUN_ROUTE]} GET run); {len(out.watched_late)} of the "
+        f"{out.sim.stats.by_route[RUN_ROUTE]} GET run, {out.sim.stats.logouts} logout); "
+        f"{len(out.watched_late)} of the "
         f"{len(done)} runs that finished in the hour announced, "
         f"{'each once' if once else 'NOT each once'}; "
         f"{_late(list(out.watched_late.values()))} after finishing"

@@ -60,11 +60,6 @@ class Backoff:
         """The item is gone (announced, ended): nothing more to say about it."""
         self._items.pop(item, None)
 
-    def keep_only(self, items: set[str]) -> None:
-        """Forget every item not in `items`."""
-        for gone in self._items.keys() - items:
-            del self._items[gone]
-
     def failures(self) -> dict[str, Failure]:
         """Every item's last error, the failing ones and those that recovered."""
         return dict(self._items)

@@ -53,11 +53,6 @@ class Channels:
         """When the channel may be posted in again (0: now)."""
         return self._closed.get(channel, 0.0)
 
-    def next_opening(self, now: float) -> float | None:
-        """The earliest moment a closed channel opens again, if one is closed."""
-        later = [at for at in self._closed.values() if at > now]
-        return min(later, default=None)
-
     async def post(self, channel: str, **message: Any) -> str:
         """Post in `channel` (or a DM to a user ID); its ts. ChannelBusy while Slack said wait."""
         answer = await self._call(

@@ -72,10 +72,12 @@ class ImportReads:
         """Do not read the import before `until` (a failure's backoff)."""
         self._state(import_guid, until).due = until
 
-    def keep_only(self, import_guids: Collection[str]) -> None:
-        """Forget imports nobody watches or subscribes to any more."""
-        for gone in self._imports.keys() - set(import_guids):
-            del self._imports[gone]
+    def keep_only(self, import_guids: Collection[str]) -> set[str]:
+        """Forget imports nobody watches or subscribes to any more; returns them."""
+        gone = self._imports.keys() - set(import_guids)
+        for import_guid in gone:
+            del self._imports[import_guid]
+        return gone
 
     def learn(self, run: ImportRun) -> None:
         """Remember a run's number, so the next read reaches back to it."""

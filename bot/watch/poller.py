@@ -172,7 +172,8 @@ class Poller:
             work.setdefault(watch.import_guid, ([], []))[0].append(watch)
         for subscription in self._store.subscriptions():
             work.setdefault(subscription.import_guid, ([], []))[1].append(subscription)
-        self._reads.keep_only(work)
+        for gone in self._reads.keep_only(work):
+            self._backoff.forget(f"import {gone}")
         return work
 
     async def _pass(self, work: Work, now: float) -> None:
