@@ -27,7 +27,7 @@ def test_seed_card_reads_like_slack() -> None:
     """Header, fields as `Label: value`, the linked ECO, warnings, and no markup left."""
     shown = render_message(seed_card(), tz=BERLIN).text
     lines = shown.splitlines()
-    assert lines[0] == "⚠️ Import run #14 · COMPLETE"
+    assert lines[0] == "⚠️ Item Master load · run #14 · COMPLETE"
     assert "🔍 Preview only — nothing was committed." in shown
     assert "Rows: 134,881" in shown
     assert "Succeeded: 134,862" in shown
