@@ -126,7 +126,7 @@ async def test_show_prints_the_card_as_text(world: World) -> None:
     """`show` prints the card readably: header, figures, change order, no mrkdwn."""
     result = await world.run("show", SEED_IMPORT_GUID, SEED_RUN_GUID.lower())
     assert result.code == 0, result.err
-    assert result.out.startswith("⚠️ Import run #14 · COMPLETE\n")
+    assert result.out.startswith("⚠️ Item Master load · run #14 · COMPLETE\n")
     for figure in ("Rows: 134,881", "Failed: 19 (0.01 %)", "ECO-002114"):
         assert figure in result.out
     assert "*" not in result.out
@@ -174,7 +174,7 @@ async def test_post_wait_posts_once_after_the_run_finishes(world: World) -> None
     assert f"to {CHANNEL}" in result.out
     (posted,) = posts(world)
     assert "COMPLETE" in str(posted["text"])
-    assert "Import run #17 · COMPLETE" in json.dumps(posted["blocks"], ensure_ascii=False)
+    assert "Item Master load · run #17 · COMPLETE" in json.dumps(posted["blocks"], ensure_ascii=False)
     polled = sum((world.arena.stats.by_route - before).values())
     assert polled >= 3  # the first look, at least one poll while running, the finished run
 

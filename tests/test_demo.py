@@ -73,7 +73,7 @@ def test_typed_command_shows_the_seed_card(session: subprocess.CompletedProcess[
     """A typed /importrun goes to the app; its private reply is printed readably."""
     reply = typed(session, f"/importrun {SEED}")
     assert "reply only you can see" in reply
-    assert "⚠️ Import run #14 · COMPLETE" in reply
+    assert "⚠️ Item Master load · run #14 · COMPLETE" in reply
     for figure in ("Rows: 134,881", "Succeeded: 134,862", "Failed: 19 (0.01 %)", "Warnings: 12"):
         assert figure in reply
     assert "ECO-002114 (https://app.bom.com/" in reply
@@ -117,5 +117,5 @@ def test_end_of_input_ends_cleanly(tmp_path: Path) -> None:
     """Ctrl-D (end of input) stops the demo like `exit`."""
     result = demo(f"/importrun {SEED}\n", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Import run #14" in result.stdout
+    assert "Item Master load · run #14" in result.stdout
     assert result.stdout.rstrip().endswith("Demo stopped.")

@@ -169,5 +169,5 @@ def test_message_without_blocks_shows_its_text() -> None:
 def test_help_reads_as_usage() -> None:
     """The usage help keeps its bullets and examples, without backticks."""
     shown = render_message(help_message().to_dict()).text
-    assert "• /importrun IMPORT RUN: the run's card" in shown
+    assert "• /importrun imports [TEXT]: the import definitions" in shown
     assert "`" not in shown

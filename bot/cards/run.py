@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from slack_sdk.models.blocks import (
@@ -200,3 +201,17 @@ def run_card(
     if elements:
         blocks.append(ActionsBlock(elements=elements))
     return Message(text=_summary(run, changes, import_name), blocks=blocks)
+
+
+_MENTION_TOKEN = re.compile(r"<@[UW][A-Z0-9]{2,30}>|<!subteam\^[A-Z0-9]{2,30}>")
+MAX_MENTIONS = 10
+
+
+def with_mentions(message: Message, mentions: str) -> Message:
+    """The card addressed to people or groups: named under the header and first in the text."""
+    tokens = [t for t in mentions.split() if _MENTION_TOKEN.fullmatch(t)][:MAX_MENTIONS]
+    if not tokens or not message.blocks:
+        return message
+    who = " ".join(tokens)
+    blocks = [message.blocks[0], section(f"For {who}"), *message.blocks[1:]]
+    return Message(text=f"{who} {message.text}", blocks=blocks)

@@ -13,10 +13,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answer.commands import ShowRun, parse
+from bot.answer import browse, names
+from bot.answer.commands import ShowRun, ShowRunNumber, parse
 from bot.arena.client import ArenaClient
-from bot.arena.errors import ArenaError, ArenaUnavailable, InvalidGuid
+from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable, InvalidGuid
 from bot.arena.models import ImportRun
+from bot.runs.definitions import Definitions
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
 from bot.settings import Settings, SettingsError
 from bot.terminal.mrkdwn import plain_text
@@ -51,20 +53,43 @@ class Refused(Exception):
         self.code = code
 
 
-def run_ref(import_ref: str, run: str | None) -> ShowRun:
-    """`IMPORT RUN` (GUIDs, any case) or one Arena URL naming both; `Refused` otherwise."""
-    command = parse(" ".join(part for part in (import_ref, run) if part))
-    if not isinstance(command, ShowRun):
-        problem = getattr(command, "problem", None) or "Give an import GUID and a run GUID."
-        raise Refused(f"{problem} Usage: IMPORT RUN (GUIDs, or an Arena URL).", USAGE)
+RunRef = ShowRun | ShowRunNumber
+USAGE_LINE = "Usage: IMPORT RUN, where IMPORT is a name, number, GUID or Arena link and RUN is "
+USAGE_LINE += "a run number, latest or a GUID."
+
+
+def run_ref(import_ref: str, run: str | None) -> RunRef:
+    """`IMPORT RUN` as in Slack (`IMPORT latest`, `IMPORT 14`, names) or one Arena URL naming
+    both; `Refused` otherwise."""
+    # The shell already grouped a name with spaces into one argument: quote it for the grammar.
+    imp = f'"{import_ref}"' if len(import_ref.split()) > 1 else import_ref
+    command = parse(" ".join(part for part in (imp, run) if part))
+    if not isinstance(command, ShowRun | ShowRunNumber):
+        problem = getattr(command, "problem", None) or "Give the import and the run."
+        raise Refused(f"{plain_text(problem)} {USAGE_LINE}", USAGE)
     return command
 
 
-async def show(settings: Settings, ref: ShowRun, *, as_json: bool, out: TextIO) -> int:
+async def resolved(definitions: Definitions, ref: RunRef) -> str:
+    """The import's GUID; a name that matches no import, or several, is a usage error."""
+    try:
+        return await names.resolve(definitions, ref.import_ref)
+    except names.UnknownName as exc:
+        near = " or ".join(f"“{n}”" for n in exc.near)
+        maybe = f" Did you mean {near}?" if near else ""
+        raise Refused(f"No import definition is named like “{exc.text}”.{maybe}", USAGE) from None
+    except names.AmbiguousName as exc:
+        listed = "; ".join(f"“{d.name}” ({d.guid})" for d in exc.matches[:10])
+        raise Refused(f"Several import definitions match “{exc.text}”: {listed}.", USAGE) from None
+
+
+async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO) -> int:
     """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
     async with open_runtime(settings) as runtime:
-        run = await _fetch(runtime.deps.arena, ref)
-        message = await card_for(runtime.deps, run, import_guid=ref.import_guid)
+        deps = runtime.deps
+        import_guid = await resolved(deps.definitions, ref)
+        run = await _fetch(deps.arena, import_guid, ref)
+        message = await card_for(deps, run, import_guid=import_guid)
     if as_json:
         blocks = message.to_dict()["blocks"]
         print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False), file=out)
@@ -75,7 +100,7 @@ async def show(settings: Settings, ref: ShowRun, *, as_json: bool, out: TextIO) 
 
 async def post(
     settings: Settings,
-    ref: ShowRun,
+    ref: RunRef,
     *,
     channel: str,
     wait: bool,
@@ -88,12 +113,11 @@ async def post(
     settings.require("slack_bot_token")
     async with open_runtime(settings) as runtime:
         arena = runtime.deps.arena
-        run = await _fetch(arena, ref)
+        import_guid = await resolved(runtime.deps.definitions, ref)
+        run = await _fetch(arena, import_guid, ref)
         if wait and not run.is_finished:
-            run = await wait_until_finished(arena, ref, run, settings, timeout, out, sleep)
-        message = await card_for(
-            runtime.deps, run, import_guid=ref.import_guid, buttons=PUBLIC_BUTTONS
-        )
+            run = await wait_until_finished(arena, import_guid, run, settings, timeout, out, sleep)
+        message = await card_for(runtime.deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS)
         ts = await _post(runtime.slack, channel, message.to_dict())
     print(f"Posted import run {_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
     if fail_on_errors and run.failed:
@@ -104,7 +128,7 @@ async def post(
 
 async def wait_until_finished(
     arena: ArenaClient,
-    ref: ShowRun,
+    import_guid: str,
     run: ImportRun,
     settings: Settings,
     timeout: float,
@@ -133,16 +157,18 @@ async def wait_until_finished(
         waited += pause
         delay = next_interval(delay, base=base, cap=cap)
         try:
-            run = await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+            run = await arena.get_run(import_guid, run.guid, fresh=True)
         except ArenaUnavailable as exc:
             # One failed poll is no reason to fail a CI job: the next poll may well work.
             print(f"{plain_text(explain(exc))} Still waiting.", file=out)
     return run
 
 
-async def _fetch(arena: ArenaClient, ref: ShowRun) -> ImportRun:
+async def _fetch(arena: ArenaClient, import_guid: str, ref: RunRef) -> ImportRun:
     try:
-        return await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+        if isinstance(ref, ShowRunNumber):
+            return await browse.run_by_number(arena, import_guid, ref.number)
+        return await arena.get_run(import_guid, ref.run_guid, fresh=True)
     except InvalidGuid as exc:
         raise Refused(str(exc), USAGE) from None
 
@@ -182,6 +208,11 @@ async def guarded(work: Callable[[], Awaitable[int]], err: TextIO) -> int:
         return exc.code
     except SettingsError as exc:
         print(f"importrun-bot: {exc}", file=err)
+        return USAGE
+    except ArenaAuthError as exc:
+        # A wrong ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is a wrong setting: 2, as
+        # `check` says it.
+        print(f"importrun-bot: {plain_text(explain(exc))}", file=err)
         return USAGE
     except ArenaError as exc:
         print(f"importrun-bot: {plain_text(explain(exc))}", file=err)

@@ -54,6 +54,14 @@ class Definitions:
         self._listed, self._listed_at = listed, self._clock()
         return listed
 
+    def listed(self) -> list[ImportDefinition]:
+        """The list as last read, with no request (empty before the first read)."""
+        return list(self._listed or ())
+
+    async def search(self, pattern: str, *, limit: int) -> list[ImportDefinition]:
+        """Arena's own search by name (`*` a wildcard), for workspaces past the first page."""
+        return await self._arena.list_imports(name=pattern, limit=limit)
+
     def cached(self, import_guid: str) -> ImportDefinition | None:
         """The definition from the list already read, with no request (None if not there)."""
         wanted = import_guid.upper()

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.arena.client import MAX_PAGE_SIZE
 from bot.arena.models import ImportRun
+from bot.cards.run import with_mentions
 from bot.deps import Deps
 from bot.runs.messages import PUBLIC_BUTTONS, card_for
 from bot.runs.posting import CANNOT_POST, post, slack_error
@@ -158,6 +159,7 @@ class Subscriptions:
             buttons=PUBLIC_BUTTONS,
             note=f"Subscribed import · `/importrun unsubscribe {subscription.import_guid}` to stop",
         )
+        card = with_mentions(card, subscription.mentions)
         try:
             await post(self._slack, subscription.channel, **card.to_dict())
         except SlackApiError as exc:
