@@ -174,7 +174,9 @@ async def test_post_wait_posts_once_after_the_run_finishes(world: World) -> None
     assert f"to {CHANNEL}" in result.out
     (posted,) = posts(world)
     assert "COMPLETE" in str(posted["text"])
-    assert "Item Master load · run #17 · COMPLETE" in json.dumps(posted["blocks"], ensure_ascii=False)
+    assert "Item Master load · run #17 · COMPLETE" in json.dumps(
+        posted["blocks"], ensure_ascii=False
+    )
     polled = sum((world.arena.stats.by_route - before).values())
     assert polled >= 3  # the first look, at least one poll while running, the finished run
 
