@@ -10,7 +10,7 @@ import pytest_asyncio
 from bot_world import World, assert_valid_message, buttons, everything, running_world, view_of
 
 from bot import ids
-from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID, SEED_RUN_GUID
+from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
