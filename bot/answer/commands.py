@@ -183,7 +183,7 @@ def parse(text: str) -> Command:
             return ListImports(" ".join(w.text for w in words[1:]))
         if verb in ("list", "status"):
             if len(words) > 1:
-                raise _Unparseable(
+                raise _Typo(
                     f"`{verb}` takes nothing after it (an import named “{verb} …” goes in quotes)."
                 )
             return ListWatches() if verb == "list" else Status()
@@ -200,7 +200,7 @@ class _Unparseable(Exception):
 
 
 class _Typo(Exception):
-    """A first word close to a verb; the message is finished mrkdwn."""
+    """A verb mistyped or misused; the message is finished mrkdwn."""
 
 
 def closest_verb(word: str) -> str | None:
