@@ -78,7 +78,7 @@ async def test_help_gives_examples_the_bot_can_see(world: World) -> None:
 
 
 async def test_a_subscription_mentions_whom_it_names(world: World) -> None:
-    """`subscribe … failures @group @person`: listed, mentioned in its posts, cleared by unsubscribe."""
+    """`subscribe … @group @person`: listed, mentioned in its posts, cleared by unsubscribe."""
     reply = await command(world, f'subscribe "Item Master load" all {ONCALL} {DANA}', "sub")
     assert "mentioning <!subteam^S0ONCALL1> <@U0DANA0001>" in reply["text"]
     listed = await command(world, "list", "list")
