@@ -60,12 +60,7 @@ async def check(settings: Settings, out: TextIO) -> int:
     await _check_slack(settings, report)
     problems = report.wrong + report.unreachable
     if problems:
-        plural = "s" if problems > 1 else ""
-        print(
-            f"{problems} problem{plural}: fix the setting{plural} named above in the "
-            "environment or .env (see .env.example), then run `importrun-bot check` again.",
-            file=out,
-        )
+        print(fix_hint(problems), file=out)
     else:
         print("Everything checked is in order.", file=out)
     return report.code
@@ -170,6 +165,15 @@ async def _check_slack(settings: Settings, report: Report) -> None:
         report.ok(f"Slack: auth.test accepts the bot token: {who}.")
     else:
         report.problem(f"SLACK_BOT_TOKEN is not a bot token (it belongs to {who}).")
+
+
+def fix_hint(problems: int) -> str:
+    """The closing line of a `check` that found problems."""
+    plural = "s" if problems > 1 else ""
+    return (
+        f"{problems} problem{plural}: fix the setting{plural} named above in the environment "
+        "or .env (see .env.example), then run `importrun-bot check` again."
+    )
 
 
 _WHAT = {"ARENA_EMAIL": "e-mail", "ARENA_PASSWORD": "password"}

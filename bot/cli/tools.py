@@ -18,6 +18,10 @@ from bot.answer.commands import ShowRun, ShowRunNumber, parse
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable, InvalidGuid
 from bot.arena.models import ImportRun
+from bot.cards import Message
+from bot.cards.common import section
+from bot.cards.run import run_title
+from bot.cards.text import inline
 from bot.runs.definitions import Definitions
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
 from bot.settings import Settings, SettingsError
@@ -45,6 +49,9 @@ SLACK_ERRORS = {
 }
 
 
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive"})
+
+
 class Refused(Exception):
     """A sentence for the person at the terminal and the exit code to end with."""
 
@@ -65,7 +72,7 @@ def run_ref(import_ref: str, run: str | None) -> RunRef:
     imp = f'"{import_ref}"' if len(import_ref.split()) > 1 else import_ref
     command = parse(" ".join(part for part in (imp, run) if part))
     if not isinstance(command, ShowRun | ShowRunNumber):
-        problem = getattr(command, "problem", None) or "Give the import and the run."
+        problem = getattr(command, "problem", None) or "Give the run too."
         raise Refused(f"{plain_text(problem)} {USAGE_LINE}", USAGE)
     return command
 
@@ -112,18 +119,44 @@ async def post(
     """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
     settings.require("slack_bot_token")
     async with open_runtime(settings) as runtime:
-        arena = runtime.deps.arena
+        arena, slack = runtime.deps.arena, runtime.slack
         import_guid = await resolved(runtime.deps.definitions, ref)
         run = await _fetch(arena, import_guid, ref)
+        note_ts = None
         if wait and not run.is_finished:
-            run = await wait_until_finished(arena, import_guid, run, settings, timeout, out, sleep)
+            # Slack is asked first: a wrong token or channel is said now, not after the wait.
+            name = await runtime.deps.definitions.name_of(import_guid)
+            note_ts = await _post(slack, channel, waiting_note(run, name))
+            try:
+                run = await wait_until_finished(
+                    arena, import_guid, run, settings, timeout, out, sleep
+                )
+            finally:
+                await _delete(slack, channel, note_ts)
         message = await card_for(runtime.deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS)
-        ts = await _post(runtime.slack, channel, message.to_dict())
+        ts = await _post(slack, channel, message.to_dict())
     print(f"Posted import run {_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
     if fail_on_errors and run.failed:
         failed = f"{run.error_count:,} failed rows" if run.error_count else "status ERROR"
         raise Refused(f"The run had {failed} (--fail-on-errors).", RUN_FAILED)
     return OK
+
+
+def waiting_note(run: ImportRun, name: str | None) -> dict[str, object]:
+    """The short message that stands in the channel while `post --wait` waits."""
+    title = run_title(run, name, 200)
+    text = f"⏳ Waiting for {title} to finish; its card will be posted here."
+    return Message(text=inline(text, 1000), blocks=[section(inline(text, 1000))]).to_dict()
+
+
+async def _delete(slack: AsyncWebClient, channel: str, ts: str | None) -> None:
+    """Remove the waiting note; one that cannot be removed only stays in the channel."""
+    if not ts:
+        return
+    try:
+        await slack.chat_delete(channel=channel, ts=ts)
+    except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        logger.warning("could not remove the waiting note %s in %s: %s", ts, channel, exc)
 
 
 async def wait_until_finished(
@@ -144,7 +177,7 @@ async def wait_until_finished(
         left = timeout - waited
         if left <= 0:
             raise Refused(
-                f"Import run {_name(run)} was still {run.status} after {timeout:g} s; "
+                f"Import run {_name(run)} was still {run.status} after {seconds(timeout)} s; "
                 "nothing was posted (raise --timeout to wait longer)."
             )
         now = datetime.now(UTC)
@@ -152,7 +185,10 @@ async def wait_until_finished(
         paced = cap if pacing.paused else delay * pacing.factor
         pause = min(paced, left)
         why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
-        print(f"Import run {_name(run)} is {run.status}; next check in {pause:g} s{why}.", file=out)
+        print(
+            f"Import run {_name(run)} is {run.status}; next check in {seconds(pause)} s{why}.",
+            file=out,
+        )
         await sleep(pause)
         waited += pause
         delay = next_interval(delay, base=base, cap=cap)
@@ -188,11 +224,18 @@ async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object])
         reason = SLACK_ERRORS.get(error, "Slack answered {error}").format(
             channel=channel, error=error
         )
-        raise Refused(f"Not posted: {reason}.") from None
+        # A refused token is a wrong setting, as `check` counts it.
+        code = USAGE if error in TOKEN_ERRORS else FAILED
+        raise Refused(f"Not posted: {reason}.", code) from None
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
         reason = str(exc) or type(exc).__name__
         raise Refused(f"Not posted: Slack could not be reached ({reason}).") from None
     return str(response.get("ts", ""))
+
+
+def seconds(value: float) -> str:
+    """Seconds as a person reads them: `25`, `2`, `0.5`, never `25.3125`."""
+    return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
 
 
 def _name(run: ImportRun) -> str:

@@ -186,6 +186,8 @@ class SlackStub:
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
     raw = await request.text()
+    if not raw and request.query:  # slack_sdk sends some methods' arguments in the query
+        return dict(request.query)
     if request.content_type == "application/json":
         parsed = json.loads(raw or "{}")
         return parsed if isinstance(parsed, dict) else {"_": parsed}
