@@ -77,7 +77,8 @@ def add_to(commands: Any) -> None:
         f"Post one import run's card to a Slack channel. With --wait, first wait for the run "
         f"to finish (a short note stands in the channel meanwhile, so that a wrong token or "
         f"channel is said at once), polling as the app's poller does (every "
-        f"POLL_INTERVAL_SECONDS, growing to POLL_MAX_INTERVAL_SECONDS): for CI jobs and integrations that start imports. "
+        f"POLL_INTERVAL_SECONDS, growing to POLL_MAX_INTERVAL_SECONDS): for CI jobs and "
+        f"integrations that start imports. "
         f"{_GUIDS} Needs SLACK_BOT_TOKEN, ARENA_EMAIL and ARENA_PASSWORD; the bot must be in "
         "the channel.",
         "examples:\n"
