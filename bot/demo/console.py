@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -14,12 +15,16 @@ import httpx
 from bot import ids
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import BOT_USER_ID, SlackCall, SlackStub
-from bot.demo.terminal import LineReader
+from bot.demo.terminal import EditedLines, LineReader
 from bot.terminal.render import Button, Rendered, render_message, render_view
 
 USER = "U0PERSON01"
 CHANNEL = "C0DEMOCHAN"
-NAMES = {USER: "you", BOT_USER_ID: "importrun", CHANNEL: "plm-imports"}
+ONCALL = "S0PLMONCAL"
+NAMES = {USER: "you", BOT_USER_ID: "importrun", CHANNEL: "plm-imports", ONCALL: "plm-oncall"}
+# What Slack does to `@name` in a command with should_escape: the demo workspace's own names.
+MENTIONS = {"@plm-oncall": f"<!subteam^{ONCALL}|@plm-oncall>", "@you": f"<@{USER}|you>"}
+_AT_NAME = re.compile(r"@[\w.-]+")
 PROMPT = "> "
 REPLY_TIMEOUT = 20.0
 QUIET = 0.3  # a reply is complete once Slack has heard nothing more for this long
@@ -28,6 +33,9 @@ HELP = """\
 This console plays Slack for the demo app:
   /importrun TEXT  (or just TEXT)  sends the slash command, signed as Slack signs it
   a number                         presses that button of the last card or modal
+  shortcut MESSAGE TEXT            runs the "Show import run" shortcut on a message
+  submit IMPORT RUN                fills in and submits the shortcut's modal
+  @plm-oncall, @you                mention the demo's on-call group, or you
   help                             this text and the app's own usage
   exit or Ctrl-D                   stops the demo
 Posts the app makes on its own (watched runs, subscriptions) appear as they arrive."""
@@ -56,12 +64,16 @@ class Console:
         self._keys = itertools.count(1)
         self._at_prompt = False
         self._asking = False  # a command or press is waiting for its answer
+        self._editor: EditedLines | None = None  # readline draws the prompt itself
+        self._modal: dict[str, Any] | None = None  # the shortcut's open modal, if any
         slack.on_call(self.show)
 
     async def run(self, lines: LineReader) -> None:
         """Until `exit` or the end of input."""
+        if isinstance(lines, EditedLines):
+            self._editor = lines
         while True:
-            if self._interactive:
+            if self._interactive and self._editor is None:
                 self._write(PROMPT, newline=False)
                 self._at_prompt = True
             line = await lines.readline()
@@ -88,6 +100,10 @@ class Console:
                 await self.command("help")
             elif line.isdigit():
                 await self.press(int(line))
+            elif word == "shortcut" or word.startswith("shortcut "):
+                await self.shortcut(line[len("shortcut") :].strip())
+            elif word == "submit" or word.startswith("submit "):
+                await self.submit(line[len("submit") :].strip())
             elif line.startswith("/") and line.split()[0] != ids.COMMAND:
                 self._write(f"Only {ids.COMMAND} is installed in this workspace.")
             else:
@@ -100,7 +116,57 @@ class Console:
         """Send `/importrun text` and wait for the app's answer."""
         before = len(self._slack.calls)
         url = self._slack.response_url(f"c{next(self._keys)}")
-        response = await self._events.slash_command(text, response_url=url, channel=CHANNEL)
+        escaped = _AT_NAME.sub(lambda m: MENTIONS.get(m.group(0), m.group(0)), text)
+        response = await self._events.slash_command(escaped, response_url=url, channel=CHANNEL)
+        await self._answered(response, before)
+
+    async def shortcut(self, text: str) -> None:
+        """The message shortcut on a message of `text` in the channel."""
+        if not text:
+            self._write("Give the message's text: shortcut the BOM import failed again")
+            return
+        before = len(self._slack.calls)
+        message = {"type": "message", "text": text, "ts": _fake_ts(), "user": USER}
+        url = self._slack.response_url(f"s{next(self._keys)}")
+        response = await self._events.message_shortcut(
+            ids.SHORTCUT_SHOW_RUN, message, response_url=url, channel=CHANNEL
+        )
+        await self._answered(response, before)
+
+    async def submit(self, text: str) -> None:
+        """Fill in the shortcut's modal (the import by typing into its select) and submit it."""
+        modal = self._modal
+        words = text.rsplit(maxsplit=1)
+        if modal is None:
+            self._write("No modal is open: try `shortcut which run was it?` first.")
+            return
+        if len(words) != 2:
+            self._write("Give the import and the run: submit master latest")
+            return
+        typed, run = words[0].strip('"“” '), words[1]
+        offered = await self._events.block_suggestion(
+            ids.ACTION_PICK_IMPORT, typed, view=modal, block_id="import"
+        )
+        options = _json(offered.content).get("options") or []
+        if not options:
+            self._write(f"The import select offers nothing for “{typed}”.")
+            return
+        self._write(
+            f"(the import select offers {', '.join(o['text']['text'] for o in options)};"
+            f" choosing {options[0]['text']['text']})"
+        )
+        values = {
+            "import": {ids.ACTION_PICK_IMPORT: {"selected_option": options[0]}},
+            "run": {"value": {"type": "plain_text_input", "value": run}},
+        }
+        before = len(self._slack.calls)
+        response = await self._events.view_submission({**modal, "state": {"values": values}})
+        answer = _json(response.content) if response.content.strip() else {}
+        if answer.get("response_action") == "errors":
+            for field, error in answer.get("errors", {}).items():
+                self._write(f"The modal's {field} field: {error}")
+            return
+        self._modal = None
         await self._answered(response, before)
 
     async def press(self, number: int) -> None:
@@ -128,7 +194,7 @@ class Console:
             self._write(rendered.text)
             if rendered.buttons:
                 self._target = Target(rendered.buttons, call, _fake_ts())
-        if self._at_prompt:
+        if self._at_prompt and self._editor is None:
             self._write(PROMPT, newline=False)
 
     def _render(self, call: SlackCall) -> tuple[str, Rendered | None] | None:
@@ -151,6 +217,9 @@ class Console:
             return f"@importrun in {where}, only you can see this", self._message(body)
         if method in {"views.open", "views.push", "views.update"}:
             verb = "updated" if method == "views.update" else "opened"
+            if _view(body).get("callback_id") == ids.VIEW_ASK_RUN:
+                self._modal = _view(body) | {"id": _view_id(call)}
+                verb += " (fill it in with: submit IMPORT RUN)"
             return f"modal {verb}", render_view(_view(body), names=NAMES)
         if method == "chat.delete":
             return f"@importrun deleted a message in {where}", None
@@ -227,8 +296,12 @@ class Console:
                 return
 
     def _write(self, text: str, *, newline: bool = True) -> None:
+        if self._editor is not None:
+            self._editor.interrupt()
         self._out.write(text + ("\n" if newline else ""))
         self._out.flush()
+        if self._editor is not None:
+            self._editor.redraw()
 
 
 def _true(value: object) -> bool:

@@ -6,6 +6,8 @@ import asyncio
 import codecs
 import contextlib
 import os
+import sys
+from types import ModuleType
 
 
 class LineReader:
@@ -70,3 +72,59 @@ def is_terminal(fd: int) -> bool:
     with contextlib.suppress(OSError):
         return os.isatty(fd)
     return False
+
+
+class EditedLines(LineReader):
+    """Lines typed on a terminal with readline's editing and history, still read by the event
+    loop: readline's callback interface reads one character whenever the terminal has one."""
+
+    def __init__(self, fd: int, readline: ModuleType, prompt: str) -> None:
+        super().__init__(fd)
+        self._readline = readline
+        self.prompt = prompt
+
+    def start(self) -> None:
+        """Install readline's handler and read characters as they come."""
+        self._readline.callback_handler_install(self.prompt, self._line)
+        asyncio.get_running_loop().add_reader(self._fd, self._readline.callback_read_char)
+        self._watching = True
+
+    def close(self) -> None:
+        """Stop reading and give the terminal back as it was."""
+        if self._watching:
+            asyncio.get_running_loop().remove_reader(self._fd)
+            self._readline.callback_handler_remove()
+            self._watching = False
+
+    def _line(self, line: str | None) -> None:
+        if line is None:  # Ctrl-D
+            sys.stdout.write("\n")
+            self._lines.put_nowait(None)
+            self.close()
+            return
+        if line.strip():
+            self._readline.add_history(line)
+        self._lines.put_nowait(line)
+
+    def interrupt(self) -> None:
+        """Clear the prompt line before output that arrives while a person is typing."""
+        sys.stdout.write("\r\x1b[K")
+
+    def redraw(self) -> None:
+        """Show the prompt again with what was typed so far."""
+        typed = self._readline.get_line_buffer()
+        self._readline.callback_handler_remove()
+        self._readline.callback_handler_install(self.prompt, self._line)
+        self._readline.insert_text(typed)
+        self._readline.redisplay()
+
+
+def line_reader(fd: int, prompt: str) -> LineReader:
+    """Readline editing and history on a terminal (where Python has readline), else plain lines."""
+    if is_terminal(fd):
+        try:
+            import readline
+        except ImportError:
+            return LineReader(fd)
+        return EditedLines(fd, readline, prompt)
+    return LineReader(fd)
