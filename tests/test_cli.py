@@ -240,7 +240,10 @@ async def test_check_all_in_order(world: World) -> None:
     result = await world.run("check")
     assert result.code == 0, result.out + result.err
     assert "ok      Arena: logged in as integration@example.com" in result.out
-    assert "ok      Arena: the user sees 2 import definition(s)." in result.out
+    assert (
+        "ok      Arena: the user sees 2 import definition(s): Item Master load (#3), BOM load (#4)."
+        in result.out
+    )
     assert "requests left today" in result.out
     assert "ok      Slack: auth.test accepts the bot token" in result.out
     assert world.slack.calls_to("auth.test")

@@ -112,7 +112,13 @@ async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report
     except ArenaError as exc:
         report.problem(f"Arena: import definitions cannot be read: {plain_text(explain(exc))}")
     else:
-        report.ok(f"Arena: the user sees {len(definitions):,} import definition(s).")
+        shown = ", ".join(
+            f"{d.name or d.guid} (#{d.number})" if d.number is not None else d.name or d.guid
+            for d in definitions[:10]
+        )
+        more = f" and {len(definitions) - 10:,} more" if len(definitions) > 10 else ""
+        named = f": {shown}{more}" if definitions else ""
+        report.ok(f"Arena: the user sees {len(definitions):,} import definition(s){named}.")
     _quota(settings, arena, report)
 
 

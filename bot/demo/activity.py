@@ -40,7 +40,9 @@ def start_run(workspace: SimulatedWorkspace, rng: random.Random) -> tuple[str, s
     }
     if 0.4 < roll < 0.6:
         run["warnings"] = {"count": 1, "results": [warning(331, "Column 'Notes' ignored.")]}
-    timeline = RunTimeline(running_after=1.0, finished_after=rng.uniform(*TAKES))
+    timeline = RunTimeline(
+        running_after=1.0, finished_after=rng.uniform(*TAKES), final_status=status
+    )
     workspace.add_run(str(definition["guid"]), run, timeline=timeline)
     return str(definition["guid"]), str(run["guid"])
 
