@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import assert_never
 
@@ -67,8 +68,12 @@ async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
             return await _show_run(deps, await _guid(deps, command), run_guid)
         case ShowRunNumber(number=number):
             import_guid = await _guid(deps, command)
-            run = await browse.run_by_number(deps.arena, import_guid, number)
-            return await card_for(deps, run, import_guid=import_guid)
+            # The name comes with the run, not after it ("" when Arena cannot say).
+            run, name = await asyncio.gather(
+                browse.run_by_number(deps.arena, import_guid, number),
+                deps.definitions.name_of(import_guid),
+            )
+            return await card_for(deps, run, import_guid=import_guid, import_name=name or "")
         case ListRuns():
             return await browse.recent_runs(deps.arena, await _guid(deps, command))
         case WatchRun(run=run):
