@@ -4,9 +4,26 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, replace
-from typing import TypeVar
 
+from bot.answer.command_values import (
+    Command,
+    Help,
+    ImportName,
+    ImportRef,
+    ListImports,
+    ListRuns,
+    ListWatches,
+    NamesImport,
+    RunNumber,
+    ShowRun,
+    ShowRunNumber,
+    Status,
+    Subscribe,
+    Unsubscribe,
+    WatchRun,
+    to_text,
+    with_import,
+)
 from bot.answer.tokens import (
     Token,
     clean,
@@ -22,141 +39,34 @@ from bot.arena.guid import normalize_guid
 from bot.cards.text import inline
 from bot.watch.records import FILTERS, SubscriptionFilter
 
-__all__ = ["find_import_and_run", "parse"]
+__all__ = [
+    "Command",
+    "Help",
+    "ImportName",
+    "ImportRef",
+    "ListImports",
+    "ListRuns",
+    "ListWatches",
+    "NamesImport",
+    "RunNumber",
+    "ShowRun",
+    "ShowRunNumber",
+    "Status",
+    "Subscribe",
+    "SubscriptionFilter",
+    "Unsubscribe",
+    "WatchRun",
+    "closest_verb",
+    "find_import_and_run",
+    "parse",
+    "to_text",
+    "with_import",
+]
 
 _RUN_NUMBER = re.compile(r"#?(\d{1,9})")
 NEWEST = frozenset({"latest", "last", "newest"})
 VERBS = ("watch", "subscribe", "unsubscribe", "list", "status", "imports", "help")
 _HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
-
-
-@dataclass(frozen=True)
-class ImportName:
-    """An import definition named by its name, part of it, or its number; dispatch resolves it."""
-
-    text: str
-
-
-ImportRef = str | ImportName
-"""An import definition: its GUID (upper case), or an `ImportName` still to resolve."""
-
-
-@dataclass(frozen=True)
-class RunNumber:
-    """A run by its number; `None` means the newest run."""
-
-    number: int | None
-
-
-@dataclass(frozen=True)
-class ShowRun:
-    """The card of one run, named by GUIDs."""
-
-    import_ref: ImportRef
-    run_guid: str
-
-
-@dataclass(frozen=True)
-class ShowRunNumber:
-    """The card of a run named by its number; `number=None` means the newest run."""
-
-    import_ref: ImportRef
-    number: int | None
-
-
-@dataclass(frozen=True)
-class ListRuns:
-    """An import definition and its newest runs."""
-
-    import_ref: ImportRef
-
-
-@dataclass(frozen=True)
-class WatchRun:
-    """Post the card now and update it when the run finishes."""
-
-    import_ref: ImportRef
-    run: str | RunNumber
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    """Announce the import's finished runs in this channel, mentioning `mentions`."""
-
-    import_ref: ImportRef
-    filter: SubscriptionFilter = "all"
-    mentions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Unsubscribe:
-    """Stop announcing the import's runs in this channel."""
-
-    import_ref: ImportRef
-
-
-@dataclass(frozen=True)
-class ListImports:
-    """The import definitions whose name contains `text` (all when empty)."""
-
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class ListWatches:
-    """This channel's watches and subscriptions."""
-
-
-@dataclass(frozen=True)
-class Status:
-    """Arena reachability, quota and polling state."""
-
-
-@dataclass(frozen=True)
-class Help:
-    """Usage; `problem` says what was wrong with the text (finished mrkdwn when `markup`)."""
-
-    problem: str | None = None
-    markup: bool = False
-
-
-NamesImport = ShowRun | ShowRunNumber | ListRuns | WatchRun | Subscribe | Unsubscribe
-"""The commands that name an import definition."""
-
-Command = NamesImport | ListImports | ListWatches | Status | Help
-
-C = TypeVar("C", bound=NamesImport)
-
-
-def with_import(command: C, import_guid: str) -> C:
-    """The same command, its import named by GUID."""
-    return replace(command, import_ref=import_guid)
-
-
-def to_text(command: NamesImport) -> str:
-    """The `/importrun` text that gives this command again (GUIDs as they are)."""
-    ref = command.import_ref
-    imp = ref if isinstance(ref, str) else _quoted(ref.text)
-    match command:
-        case ShowRun(run_guid=run):
-            return f"{imp} {run}"
-        case ShowRunNumber(number=number):
-            return f"{imp} {'latest' if number is None else number}"
-        case ListRuns():
-            return imp
-        case WatchRun(run=run):
-            shown = (
-                run if isinstance(run, str) else ("latest" if run.number is None else run.number)
-            )
-            return f"watch {imp} {shown}"
-        case Subscribe(filter=choice, mentions=mentions):
-            return " ".join(["subscribe", imp, choice, *mentions])
-        case Unsubscribe():
-            return f"unsubscribe {imp}"
-
-
-def _quoted(name: str) -> str:
-    return f"“{name}”" if " " in name or not name else name
 
 
 def parse(text: str) -> Command:
