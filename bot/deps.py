@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.arena.client import ArenaClient
+from bot.runs.definitions import Definitions
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -48,3 +49,10 @@ class Deps:
     store: Store | None = None
     slack: AsyncWebClient | None = None
     poller: Polling | None = None
+    # Filled in from `arena` when not given; `dataclasses.replace` hands the same one on.
+    definitions: Definitions = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
+    """The import definitions list, cached: names for commands and cards."""
+
+    def __post_init__(self) -> None:
+        if self.definitions is None:
+            object.__setattr__(self, "definitions", Definitions(self.arena))

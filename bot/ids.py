@@ -11,5 +11,8 @@ ACTION_OPEN_ARENA = "run_open_arena"
 ACTION_FAILED_ROWS = "run_failed_rows"
 ACTION_SHOW_RUN = "run_show"
 ACTION_WARNINGS_PAGE = "warnings_page"
+ACTION_CHOOSE_IMPORT = "import_choose"
+ACTION_LIST_RUNS = "import_runs"
+ACTION_PICK_IMPORT = "import_pick"
 
 VIEW_ASK_RUN = "ask_run_view"

@@ -12,7 +12,11 @@ _SECRETS_DIR = Path("/run/secrets")
 
 
 class SettingsError(Exception):
-    """Configuration that cannot be used, said in plain sentences."""
+    """Configuration that cannot be used, said in plain sentences (one per setting)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 class Settings(BaseSettings):
@@ -78,7 +82,7 @@ def load_settings(**overrides: Any) -> Settings:
             name = ".".join(str(part) for part in error["loc"]).upper()
             shown = "" if _is_secret(name) else f" (got {error.get('input')!r})"
             problems.append(f"{name}: {error['msg']}{shown}.")
-        raise SettingsError(" ".join(problems)) from None
+        raise SettingsError(" ".join(problems), problems) from None
 
 
 def _blank(value: object) -> bool:

@@ -107,7 +107,7 @@ class PollWorld:
 
 def numbers(calls: list[SlackCall]) -> list[int]:
     """The run numbers of the cards posted, in order."""
-    found = [re.search(r"Import run #(\d+)", call.text) for call in calls]
+    found = [re.search(r" · run #(\d+) · ", call.text) for call in calls]
     return [int(match.group(1)) for match in found if match]
 
 

@@ -249,7 +249,7 @@ async def test_runs_list_show_button_gives_the_card(world: World) -> None:
     assert response.status_code == 200
     reply = await world.slack.response("show")
     assert reply.body["response_type"] == "ephemeral"
-    assert "Import run #14" in everything(reply.body)
+    assert "Item Master load · run #14" in everything(reply.body)
 
 
 async def test_open_in_arena_is_only_acked(world: World) -> None:

@@ -53,7 +53,7 @@ async def test_run_by_number(world: World, number: str) -> None:
     """`IMPORT 14` and `IMPORT #14`: run #14's card, found with one filtered list request."""
     lists, runs = world.route(LIST_ROUTE), world.route(RUN_ROUTE)
     reply = await ask(world, f"{SEED_IMPORT_GUID} {number}", f"number-{len(number)}")
-    assert "Import run #14" in header(reply)
+    assert "Item Master load · run #14" in header(reply)
     assert SEED_RUN_GUID in everything(reply.body)
     assert "134,881" in everything(reply.body)
     assert world.route(LIST_ROUTE) == lists + 1
@@ -63,7 +63,7 @@ async def test_run_by_number(world: World, number: str) -> None:
 async def test_latest_is_the_newest_run(world: World) -> None:
     """`IMPORT latest`: the run with the highest number (#16, still running)."""
     reply = await ask(world, f"{SEED_IMPORT_GUID.lower()} latest", "latest")
-    assert "Import run #16" in header(reply)
+    assert "Item Master load · run #16" in header(reply)
     assert RUNNING_RUN_GUID in everything(reply.body)
 
 

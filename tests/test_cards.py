@@ -12,6 +12,7 @@ import pytest
 from bot import ids
 from bot.arena.models import Change, ImportRun, Url
 from bot.cards import CardButton, Message, button_value, parse_button_value, run_card
+from bot.cards.text import escape, slack_len
 
 GOLDEN = Path(__file__).parent / "golden"
 IMPORT = "8RKXM2L4Q0ZP7C1VWN3T"
@@ -151,15 +152,21 @@ CARDS = {
         change=ECO,
         buttons=ALL_BUTTONS,
         arena_web_url="https://app.bom.com",
+        import_name="Item Master load",
     ),
-    "clean": lambda: run_card(CLEAN, import_guid=IMPORT, buttons=[CardButton.REFRESH]),
+    "clean": lambda: run_card(
+        CLEAN, import_guid=IMPORT, buttons=[CardButton.REFRESH], import_name="Item Master load"
+    ),
     "running": lambda: run_card(
         RUNNING,
         import_guid=IMPORT,
+        import_name="Item Master load",
         buttons=ALL_BUTTONS,
         note="Watching… I'll update this message when the run finishes.",
     ),
-    "error": lambda: run_card(FAILED, import_guid=IMPORT, buttons=ALL_BUTTONS),
+    "error": lambda: run_card(
+        FAILED, import_guid=IMPORT, buttons=ALL_BUTTONS, import_name="BOM load <R&D>"
+    ),
     "preview": lambda: run_card(
         PREVIEW, import_guid=IMPORT, buttons=ALL_BUTTONS, note="Shared by <@U0123ABCD>"
     ),
@@ -208,7 +215,7 @@ def test_seed_card_reads_as_a_user_expects() -> None:
     """Header, counts with separators, failure share, change and warnings are all there."""
     message = CARDS["seed"]()
     text = texts(message)
-    assert message.blocks[0].to_dict()["text"]["text"] == "⚠️ Import run #14 · COMPLETE"
+    assert message.blocks[0].to_dict()["text"]["text"] == "⚠️ Item Master load · run #14 · COMPLETE"
     assert "134,881" in text
     assert "134,862" in text
     assert "19 (0.01 %)" in text
@@ -225,7 +232,7 @@ def test_seed_card_reads_as_a_user_expects() -> None:
     assert "`331` Column 'Descrptn' ignored." in text
     assert "and 7 more" in text
     assert message.text == (
-        "Import run #14 COMPLETE (preview): 134,862 of 134,881 rows valid, 19 failed,"
+        "Item Master load · run #14 · COMPLETE (preview): 134,862 of 134,881 rows valid, 19 failed,"
         " 12 warnings (ECO-002114)"
     )
 
@@ -331,3 +338,20 @@ def test_button_value_round_trips() -> None:
     for bad in ("", "A", "A/", "/B", "A/B/C"):
         with pytest.raises(ValueError, match="IMPORT/RUN"):
             parse_button_value(bad)
+
+
+@pytest.mark.parametrize("name", ["x" * 400, "&" * 200, "Ä" * 149 + "😀" * 10, "a  b\n c"])
+def test_header_names_the_import_within_slacks_limit(name: str) -> None:
+    """A long or odd name is cut first: the run number and status always stay in the header."""
+    message = run_card(CLEAN, import_guid=IMPORT, import_name=name)
+    header = message.to_dict()["blocks"][0]["text"]["text"]
+    assert slack_len(header) <= 150
+    assert header.endswith(" · run #15 · COMPLETE")
+    assert message.text.startswith(escape(name.split()[0][:10]))
+    assert " · run #15 · COMPLETE: " in message.text
+
+
+def test_header_without_a_name_says_import_run() -> None:
+    """When Arena gave no name the header is what it was before names."""
+    header = run_card(CLEAN, import_guid=IMPORT).to_dict()["blocks"][0]["text"]["text"]
+    assert header == "✅ Import run #15 · COMPLETE"

@@ -18,6 +18,7 @@ import pytest_asyncio
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.cli.main import main
+from bot.cli.tools import seconds
 from bot.demo.seed import (
     BOM_FAILED_RUN_GUID,
     BOM_IMPORT_GUID,
@@ -126,7 +127,7 @@ async def test_show_prints_the_card_as_text(world: World) -> None:
     """`show` prints the card readably: header, figures, change order, no mrkdwn."""
     result = await world.run("show", SEED_IMPORT_GUID, SEED_RUN_GUID.lower())
     assert result.code == 0, result.err
-    assert result.out.startswith("⚠️ Import run #14 · COMPLETE\n")
+    assert result.out.startswith("⚠️ Item Master load · run #14 · COMPLETE\n")
     for figure in ("Rows: 134,881", "Failed: 19 (0.01 %)", "ECO-002114"):
         assert figure in result.out
     assert "*" not in result.out
@@ -172,9 +173,15 @@ async def test_post_wait_posts_once_after_the_run_finishes(world: World) -> None
     assert result.code == 0, result.err
     assert "is RUNNING; next check in 0.5 s" in result.out
     assert f"to {CHANNEL}" in result.out
-    (posted,) = posts(world)
+    note, posted = posts(world)
+    assert str(note["text"]).startswith("⏳ Waiting for Item Master load · run #17 · RUNNING")
+    assert [c.body["ts"] for c in world.slack.calls_to("chat.delete")] == [
+        world.slack.calls_to("chat.postMessage")[-2].answer["ts"]
+    ]
     assert "COMPLETE" in str(posted["text"])
-    assert "Import run #17 · COMPLETE" in json.dumps(posted["blocks"], ensure_ascii=False)
+    assert "Item Master load · run #17 · COMPLETE" in json.dumps(
+        posted["blocks"], ensure_ascii=False
+    )
     polled = sum((world.arena.stats.by_route - before).values())
     assert polled >= 3  # the first look, at least one poll while running, the finished run
 
@@ -188,7 +195,11 @@ async def test_post_wait_gives_up_at_the_timeout(world: World) -> None:
     )  # fmt: skip
     assert result.code == 1
     assert "was still RUNNING after 1 s; nothing was posted" in result.err
-    assert len(posts(world)) == before
+    assert len(posts(world)) == before + 1  # the waiting note, removed again
+    assert (
+        world.slack.calls_to("chat.delete")[-1].body["ts"]
+        == (world.slack.calls_to("chat.postMessage")[-1].answer["ts"])
+    )
 
 
 async def test_post_wait_slows_down_when_the_quota_is_scarce(world: World) -> None:
@@ -229,7 +240,10 @@ async def test_check_all_in_order(world: World) -> None:
     result = await world.run("check")
     assert result.code == 0, result.out + result.err
     assert "ok      Arena: logged in as integration@example.com" in result.out
-    assert "ok      Arena: the user sees 2 import definition(s)." in result.out
+    assert (
+        "ok      Arena: the user sees 2 import definition(s): Item Master load (#3), BOM load (#4)."
+        in result.out
+    )
     assert "requests left today" in result.out
     assert "ok      Slack: auth.test accepts the bot token" in result.out
     assert world.slack.calls_to("auth.test")
@@ -262,3 +276,89 @@ async def test_check_arena_unreachable(world: World) -> None:
     result = await world.run("check", ARENA_API_URL=f"http://127.0.0.1:{free_port()}/v1")
     assert result.code == 1
     assert "PROBLEM ARENA_API_URL: Arena could not be reached" in result.out
+
+
+@pytest.mark.parametrize(
+    ("args", "header"),
+    [
+        (("Item Master load", "14"), "⚠️ Item Master load · run #14 · COMPLETE"),
+        (("master", "#14"), "⚠️ Item Master load · run #14 · COMPLETE"),
+        (("BOM load", "latest"), "⚠️ BOM load · run #2 · COMPLETE"),
+        (
+            (f"https://app.bom.com/x?import={BOM_IMPORT_GUID}&run={BOM_FAILED_RUN_GUID}",),
+            "⚠️ BOM load · run #2",
+        ),
+    ],
+)
+async def test_show_takes_the_slash_commands_grammar(
+    world: World, args: tuple[str, ...], header: str
+) -> None:
+    """Names, numbers, `latest` and links work as in Slack."""
+    result = await world.run("show", *args)
+    assert result.code == 0, result.err
+    assert result.out.startswith(header)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("load", "latest"), "Several import definitions match “load”: “Item Master load”"),
+        (("Widgets", "latest"), "No import definition is named like “Widgets”"),
+        (("BOM load",), "Give the run"),
+    ],
+)
+async def test_show_names_that_do_not_fit_are_usage_errors(
+    world: World, args: tuple[str, ...], says: str
+) -> None:
+    """A name matching several imports or none, or no run: exit 2 with one sentence."""
+    result = await world.run("show", *args)
+    assert result.code == 2
+    assert says in result.err
+    assert "Traceback" not in result.err
+
+
+async def test_a_wrong_arena_password_is_exit_2_everywhere(world: World) -> None:
+    """show, post and check agree: a refused Arena login is a wrong setting."""
+    for args in (
+        ("show", SEED_IMPORT_GUID, SEED_RUN_GUID),
+        ("post", SEED_IMPORT_GUID, SEED_RUN_GUID, "--channel", CHANNEL),
+        ("check",),
+    ):
+        result = await world.run(*args, ARENA_PASSWORD="not-the-password")
+        assert result.code == 2, (args, result.out, result.err)
+
+
+async def test_check_lists_every_wrong_setting_on_its_own_line(world: World) -> None:
+    """Unreadable values: a PROBLEM line each on stdout, exit 2."""
+    result = await world.process("check", PORT="99999", POLL_INTERVAL_SECONDS="abc")
+    assert result.code == 2
+    lines = result.out.splitlines()
+    assert any(line.startswith("PROBLEM PORT: ") for line in lines)
+    assert any(line.startswith("PROBLEM POLL_INTERVAL_SECONDS: ") for line in lines)
+    assert result.err == ""
+
+
+async def test_serve_names_every_missing_setting_at_once(world: World) -> None:
+    """`serve` with nothing configured names all four settings in one sentence."""
+    result = await world.run(
+        "serve", ARENA_EMAIL="", ARENA_PASSWORD="", SLACK_BOT_TOKEN="", SLACK_SIGNING_SECRET=""
+    )
+    assert result.code == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "ARENA_EMAIL", "ARENA_PASSWORD"):
+        assert name in result.err
+
+
+async def test_post_wait_checks_slack_before_waiting(world: World) -> None:
+    """A token Slack refuses ends `post --wait` at once (exit 2), before any wait."""
+    result = await world.run(
+        "post", SEED_IMPORT_GUID, RUNNING_RUN_GUID, "--channel", CHANNEL, "--wait",
+        "--timeout", "600", SLACK_BOT_TOKEN="xoxb-wrong",
+    )  # fmt: skip
+    assert result.code == 2
+    assert "Slack refused SLACK_BOT_TOKEN (invalid_auth)" in result.err
+    assert "next check" not in result.out
+
+
+async def test_times_are_printed_rounded() -> None:
+    """Waits read as people say them."""
+    assert [seconds(s) for s in (25.3125, 2.0, 0.5, 1.25)] == ["25", "2", "0.5", "1.2"]

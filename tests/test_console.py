@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
+import pytest
 import pytest_asyncio
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
@@ -17,6 +18,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.demo.console import Console
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import SlackStub
+from bot.demo.terminal import EditedLines
 
 SECRET = "console-test-secret"
 CARD = {
@@ -127,3 +129,26 @@ async def test_pressing_a_button_of_a_private_reply(setup: Setup) -> None:
     assert "message" not in payload
     assert payload["container"]["is_ephemeral"] is True
     assert payload["response_url"].startswith(setup.slack.root)
+
+
+def test_the_terminal_line_editor(capsys: pytest.CaptureFixture[str]) -> None:
+    """Arrows move and recall, Backspace and Ctrl-U edit, Ctrl-C ends the input."""
+    lines = EditedLines(0, "> ")
+    lines._saved = []  # as if started on a terminal
+    typed = [
+        b"abc\x1b[D\x1b[DX\r",  # a X bc: two Left arrows, then X
+        b"\x1b[A\r",  # Up: the line before, again
+        b"oops\x7f\x7f\x7f\x7fstatus\r",  # four Backspaces
+        b"junk\x15list\r",  # Ctrl-U empties the line
+        "caf\u00e9\r".encode(),  # UTF-8 as typed
+        b"\x03",  # Ctrl-C
+    ]
+    for data in typed:
+        lines._feed(data)
+    got = []
+    while not lines._lines.empty():
+        got.append(lines._lines.get_nowait())
+    assert got == ["aXbc", "aXbc", "status", "list", "café", None]
+    capsys.readouterr()
+    lines._feed(b"xy\x1b[D")
+    assert capsys.readouterr().out.endswith("\r\x1b[K> xy\x1b[1D")  # the cursor before y

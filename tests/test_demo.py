@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,10 @@ SCRIPT = f"""\
 2
 {SEED_IMPORT_GUID} ZZZZZZZZZZZZZZZZZZZ1
 help
+shortcut which import was it?
+submit master 14
+/importrun subscribe "Part price update" failures @plm-oncall
+/importrun list
 exit
 /importrun {BOM_IMPORT_GUID}
 """
@@ -66,14 +71,15 @@ def test_first_screen_lists_guids_to_copy(session: subprocess.CompletedProcess[s
     for guid in (SEED_IMPORT_GUID, SEED_RUN_GUID, RUNNING_RUN_GUID, BOM_IMPORT_GUID):
         assert guid in screen
     assert "finishes about a minute from now" in screen
-    assert f"/importrun watch {SEED_IMPORT_GUID} {RUNNING_RUN_GUID}" in screen
+    assert '/importrun "Item Master load" latest' in screen
+    assert "shortcut did last night's price import go in?" in screen
 
 
 def test_typed_command_shows_the_seed_card(session: subprocess.CompletedProcess[str]) -> None:
     """A typed /importrun goes to the app; its private reply is printed readably."""
     reply = typed(session, f"/importrun {SEED}")
     assert "reply only you can see" in reply
-    assert "⚠️ Import run #14 · COMPLETE" in reply
+    assert "⚠️ Item Master load · run #14 · COMPLETE" in reply
     for figure in ("Rows: 134,881", "Succeeded: 134,862", "Failed: 19 (0.01 %)", "Warnings: 12"):
         assert figure in reply
     assert "ECO-002114 (https://app.bom.com/" in reply
@@ -117,5 +123,50 @@ def test_end_of_input_ends_cleanly(tmp_path: Path) -> None:
     """Ctrl-D (end of input) stops the demo like `exit`."""
     result = demo(f"/importrun {SEED}\n", tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Import run #14" in result.stdout
+    assert "Item Master load · run #14" in result.stdout
     assert result.stdout.rstrip().endswith("Demo stopped.")
+
+
+def test_the_message_shortcut_and_its_modal(session: subprocess.CompletedProcess[str]) -> None:
+    """`shortcut TEXT` opens the modal; `submit IMPORT RUN` types in its select and submits."""
+    assert "modal opened (fill it in with: submit IMPORT RUN)" in typed(
+        session, "shortcut which import was it?"
+    )
+    submitted = typed(session, "submit master 14")
+    assert "the import select offers Item Master load" in submitted
+    assert "(reply in a thread)" in submitted
+    assert "⚠️ Item Master load · run #14 · COMPLETE" in submitted
+
+
+def test_a_subscription_that_mentions_the_on_call_group(
+    session: subprocess.CompletedProcess[str],
+) -> None:
+    """`@plm-oncall` arrives escaped as Slack sends it, and `list` shows it."""
+    said = typed(session, '/importrun subscribe "Part price update" failures @plm-oncall')
+    assert "mentioning @plm-oncall" in said
+    assert "Part price update (failures, mentioning @plm-oncall)" in typed(
+        session, "/importrun list"
+    )
+
+
+def test_ctrl_c_ends_cleanly(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) stops the demo and its app with exit code 0 and no traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ARENA_"))}
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "demo"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env | {"PYTHONIOENCODING": "utf-8"},
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("A number presses"):
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, out + err
+    assert out.rstrip().endswith("Demo stopped.")
+    assert "Traceback" not in out + err

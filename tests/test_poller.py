@@ -88,7 +88,7 @@ async def test_a_watched_run_the_list_cannot_show_gets_its_own_reads(tmp_path: P
         assert world.requests(RUNS_ROUTE) == 2400 // 30
         await world.run_for(1200)
         [update] = world.slack.calls_to("chat.update")
-        assert "Import run #17" in update.text
+        assert "run #17" in update.text
 
 
 async def test_a_card_cut_short_by_a_crash_only_gets_its_reply(tmp_path: Path) -> None:

@@ -74,4 +74,4 @@ async def test_a_refused_login_backs_off_and_people_are_told(
         await world.run_for(2 * 3600)
         assert world.poller.unhealthy() is None
         [update] = world.slack.calls_to("chat.update")
-        assert "Import run #17" in update.text
+        assert "run #17" in update.text

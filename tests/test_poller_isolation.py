@@ -91,7 +91,7 @@ async def test_a_failing_watch_waits_alone(
                     asked.append(at)
                 if at >= 110 and not on_time:  # BOM's reads: 30, 60, then 45 s later
                     [update] = world.slack.calls_to("chat.update")
-                    assert "Import run #18" in update.text
+                    assert "run #18" in update.text
                     assert numbers([p for p in world.posts() if p.body["channel"] == OTHER]) == [3]
                     on_time = True
         assert on_time
@@ -159,7 +159,7 @@ async def test_an_import_arena_no_longer_shows_ends_its_watches_and_subscription
         assert watch_note.body["thread_ts"] == watch.message_ts
         assert f"<@{USER}>" in watch_note.text
         assert "the watch has ended" in watch_note.text
-        assert f"*stopped*: {listed}" in list_here(world.deps, Asker(USER, CHANNEL)).text
+        assert f"*stopped*: {listed}" in (await list_here(world.deps, Asker(USER, CHANNEL))).text
         asked = world.sim.stats.requests
         await world.run_for(3600)
         assert world.sim.stats.requests == asked

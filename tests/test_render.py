@@ -27,7 +27,7 @@ def test_seed_card_reads_like_slack() -> None:
     """Header, fields as `Label: value`, the linked ECO, warnings, and no markup left."""
     shown = render_message(seed_card(), tz=BERLIN).text
     lines = shown.splitlines()
-    assert lines[0] == "⚠️ Import run #14 · COMPLETE"
+    assert lines[0] == "⚠️ Item Master load · run #14 · COMPLETE"
     assert "🔍 Preview only — nothing was committed." in shown
     assert "Rows: 134,881" in shown
     assert "Succeeded: 134,862" in shown
@@ -169,5 +169,5 @@ def test_message_without_blocks_shows_its_text() -> None:
 def test_help_reads_as_usage() -> None:
     """The usage help keeps its bullets and examples, without backticks."""
     shown = render_message(help_message().to_dict()).text
-    assert "• /importrun IMPORT RUN: the run's card" in shown
+    assert "• /importrun imports [TEXT]: the import definitions" in shown
     assert "`" not in shown

@@ -20,7 +20,7 @@ from bot_world import (
 
 from bot import ids
 from bot.answer.ask_run import FieldError, read_submission
-from bot.answer.commands import ShowRun, ShowRunNumber
+from bot.answer.commands import ImportName, ShowRun, ShowRunNumber
 from bot.answer.in_thread import guids_in_message
 from bot.demo.seed import (
     BOM_FAILED_RUN_GUID,
@@ -138,7 +138,8 @@ async def test_no_guids_opens_a_prefilled_modal(world: World) -> None:
     view = await open_modal(world, f"the BOM import {BOM_IMPORT_GUID} broke", "modal")
     assert view["callback_id"] == ids.VIEW_ASK_RUN
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
-    assert inputs["import"]["initial_value"] == BOM_IMPORT_GUID
+    assert inputs["import"]["type"] == "external_select"
+    assert inputs["import"]["initial_option"]["value"] == BOM_IMPORT_GUID
     assert "initial_value" not in inputs["run"]
     where = json.loads(view["private_metadata"])
     assert where["channel_id"] == CHANNEL
@@ -178,7 +179,7 @@ async def test_submitting_the_modal_shows_the_card_in_the_thread(world: World) -
     assert response.text == ""  # closes the modal
     body = await posted(world, before + 1)
     assert body["thread_ts"] == "1699999999.000777"
-    assert "Import run #14" in everything(body)
+    assert "Item Master load · run #14" in everything(body)
     assert_valid_message(body)
 
 
@@ -192,9 +193,9 @@ def test_read_submission_accepts_links_numbers_and_latest() -> None:
     assert read(SEED_IMPORT_GUID.lower(), "latest") == ShowRunNumber(SEED_IMPORT_GUID, None)
     assert read(SEED_IMPORT_GUID, " 14 ") == ShowRunNumber(SEED_IMPORT_GUID, 14)
     assert read(SEED_IMPORT_GUID, RUN_LINK) == ShowRun(SEED_IMPORT_GUID, SEED_RUN_GUID)
+    assert read("“BOM load”", "latest") == ShowRunNumber(ImportName("BOM load"), None)
     for import_text, run_text, field in [
         (None, SEED_RUN_GUID, "import"),
-        ("an import", SEED_RUN_GUID, "import"),
         (SEED_IMPORT_GUID, "", "run"),
         (SEED_IMPORT_GUID, "yesterday's", "run"),
     ]:

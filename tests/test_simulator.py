@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import random
 import re
 import subprocess
 import sys
@@ -20,8 +22,10 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from bot.arena.models import ImportDefinition, ImportRun, LoginResult
 from bot.demo import seed
+from bot.demo.activity import keep_starting_runs, start_run
 from bot.demo.sim_support import PACIFIC, arena_reset_format, next_pacific_midnight
 from bot.demo.simulator import ArenaSimulator, FakeClock, RunTimeline
+from bot.demo.workspace import add_demo_definitions
 
 SPEC = json.loads((Path(__file__).parent / "data" / "arena-openapi-imports.json").read_text())
 RUN_SCHEMA_KEYS = set(SPEC["components"]["schemas"]["RunResponseWithGuidVo"]["properties"])
@@ -777,3 +781,37 @@ def test_main_runs_standalone() -> None:
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v1", url)
     assert "ARENA_EMAIL=integration@example.com" in "".join(lines)
     assert "ARENA_PASSWORD=demo-password" in "".join(lines)
+
+
+def test_the_slack_stub_runs_standalone() -> None:
+    """`python -m bot.demo.slack_stub --port 0` prints its URL and the token it accepts."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot.demo.slack_stub", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        try:
+            lines = [process.stdout.readline() for _ in range(3)]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/", lines[0].rsplit(" ", 1)[-1].strip())
+    assert "SLACK_BOT_TOKEN=xoxb-local-stub" in "".join(lines)
+
+
+async def test_the_demo_workspace_keeps_starting_runs(fake_clock: FakeClock) -> None:
+    """A new run every so often, RUNNING at first and finished within a minute."""
+    simulator = ArenaSimulator(clock=fake_clock)
+    add_demo_definitions(simulator)
+    before = {d["guid"]: len(simulator.runs(d["guid"])) for d in simulator.definitions()}
+    import_guid, run_guid = start_run(simulator, random.Random(7))
+    fake_clock.advance(1.5)
+    assert simulator.run(import_guid, run_guid)["status"] == "RUNNING"
+    fake_clock.advance(60)
+    assert simulator.run(import_guid, run_guid)["status"] in {"COMPLETE", "ERROR"}
+    task = asyncio.create_task(keep_starting_runs(simulator, every=(0.01, 0.02), seed=1))
+    await asyncio.sleep(0.2)
+    task.cancel()
+    after = sum(len(simulator.runs(d["guid"])) for d in simulator.definitions())
+    assert after >= sum(before.values()) + 3

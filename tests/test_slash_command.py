@@ -77,9 +77,9 @@ async def test_help(world: World, text: str) -> None:
 async def test_unparseable_text_says_what_was_wrong(world: World) -> None:
     """Text that fits no form gets the usage plus the reason, and costs no Arena request."""
     before = world.arena.stats.requests
-    reply = await ask(world, "show me the import please", "garbage")
+    reply = await ask(world, f"{SEED_IMPORT_GUID} {SEED_RUN_GUID} please", "garbage")
     assert "/importrun" in everything(reply)
-    assert "got 5 words" in everything(reply)
+    assert "got 3 words" in everything(reply)
     assert world.arena.stats.requests == before
 
 

@@ -267,3 +267,44 @@ def test_the_heartbeat_fails_while_another_process_holds_the_write_lock(url: str
     finally:
         other.close()
         store.close()
+
+
+def test_a_subscription_keeps_its_mentions_until_changed_or_removed(store: Store) -> None:
+    """Mentions are stored with the subscription, replaced by a new subscribe, gone with it."""
+    first, _ = store.subscribe(
+        channel=CHANNEL,
+        import_guid=IMPORT,
+        filter="failures",
+        since_number=3,
+        settled=(),
+        user_id="U0ASKER001",
+        now=0.0,
+        mentions=("<!subteam^S0ONCALL1>", "<@U0DANA0001>"),
+    )
+    assert first.mentions == "<!subteam^S0ONCALL1> <@U0DANA0001>"
+    again, _ = subscribe(store, filter="failures")
+    assert again.mentions == ""
+    assert store.unsubscribe(CHANNEL, IMPORT)
+    assert store.subscriptions(CHANNEL, active=False) == []
+
+
+def test_a_database_from_before_mentions_is_upgraded(url: str) -> None:
+    """A subscriptions table without `mentions` gains it; its subscription is kept."""
+    path = Path(database_path(url))
+    path.parent.mkdir(parents=True)
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE subscriptions (id INTEGER PRIMARY KEY, channel TEXT NOT NULL,"
+        " import_guid TEXT NOT NULL, filter TEXT NOT NULL, since_number INTEGER NOT NULL,"
+        " created_by TEXT NOT NULL, created_at REAL NOT NULL, disabled_reason TEXT,"
+        " UNIQUE (channel, import_guid));"
+        f" INSERT INTO subscriptions VALUES (1, '{CHANNEL}', '{IMPORT}', 'all', 4,"
+        " 'U0ASKER001', 0, NULL);"
+    )
+    old.close()
+    store = Store(url)
+    try:
+        [kept] = store.subscriptions(CHANNEL)
+        assert (kept.since_number, kept.mentions) == (4, "")
+    finally:
+        store.close()

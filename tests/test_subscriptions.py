@@ -116,7 +116,7 @@ async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
         assert stopped.disabled_reason == "not_in_channel"
         [line] = [r for r in caplog.records if "not_in_channel" in r.getMessage()]
         assert "disabled" in line.getMessage()
-        said = list_here(world.deps, Asker(USER, CHANNEL)).text
+        said = (await list_here(world.deps, Asker(USER, CHANNEL))).text
         assert "*stopped*: Slack said `not_in_channel`" in said
 
 

@@ -26,7 +26,7 @@ async def test_a_watched_run_in_a_subscribed_channel_is_announced_once(tmp_path:
         world.watch(NEW_RUN)
         await world.run_for(70)  # the watch's own next poll would be at 75 s
         [update] = world.slack.calls_to("chat.update")
-        assert "Import run #17" in update.text
+        assert "Item Master load · run #17" in update.text
 
         await world.run_for(3600)
         here = [c for c in world.posts() if c.body["channel"] == CHANNEL]
@@ -48,7 +48,7 @@ async def test_a_second_watch_of_a_run_adds_a_mention_not_a_card(tmp_path: Path)
         await watch(world.deps, Asker(SECOND, CHANNEL), SEED_IMPORT_GUID, NEW_RUN)
         [card] = world.posts()
         assert "Watching" in everything(card.body)
-        listed = list_here(world.deps, Asker(USER, CHANNEL)).text
+        listed = (await list_here(world.deps, Asker(USER, CHANNEL))).text
         assert f"for <@{USER}> <@{SECOND}>" in listed
 
         await world.run_for(600)

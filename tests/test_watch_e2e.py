@@ -105,7 +105,7 @@ async def test_subscription_announces_new_finished_runs_once(tmp_path: Path) -> 
         assert all(c.body["channel"] == CHANNEL for c in announced)
 
         listed = await command(world, "list", "list")
-        assert f"subscribed to import `{SEED_IMPORT_GUID}` (all)" in listed["text"]
+        assert "subscribed to *Item Master load* (all)" in listed["text"]
         status = await command(world, "status", "status")
         assert "Arena: reachable" in status["text"]
         assert "Requests left today" in status["text"]

@@ -6,22 +6,33 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from slack_sdk.models.blocks import InputBlock, PlainTextInputElement, PlainTextObject
+from slack_sdk.models.blocks import (
+    ExternalDataSelectElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+)
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.answer.commands import ShowRun, ShowRunNumber, find_import_and_run
+from bot.answer.commands import ImportName, ImportRef, ShowRun, ShowRunNumber
+from bot.answer.tokens import clean, find_import_and_run
 from bot.arena.guid import is_guid
+from bot.arena.models import ImportDefinition
 from bot.cards.common import section
+from bot.cards.text import shorten
 
 IMPORT = "import"
 RUN = "run"
 VALUE = "value"
 INPUT_TEXT = 500
 FIELD_ERROR = 300
+OPTION_TEXT = 75
+MAX_OPTIONS = 100
 INTRO = (
-    "I found no import run in that message. Paste the import and the run: their GUIDs,"
-    " or an Arena link to the run."
+    "I found no import run in that message. Choose the import (type part of its name) and"
+    " give the run: its number, `latest`, or its GUID. An Arena link to the run works too."
 )
 _NUMBER = re.compile(r"#?(\d{1,9})")
 _NEWEST = frozenset({"latest", "last", "newest"})
@@ -36,7 +47,9 @@ class FieldError(Exception):
         self.message = message[:FIELD_ERROR]
 
 
-def ask_view(import_guid: str | None, run_guid: str | None, metadata: str) -> View:
+def ask_view(
+    import_guid: str | None, run_guid: str | None, metadata: str, *, import_name: str | None = None
+) -> View:
     """The modal, pre-filled with what was found; `metadata` says where the card goes."""
     return View(
         type="modal",
@@ -47,9 +60,25 @@ def ask_view(import_guid: str | None, run_guid: str | None, metadata: str) -> Vi
         private_metadata=metadata,
         blocks=[
             section(INTRO),
-            _input(IMPORT, "Import", import_guid, "Import GUID, or an Arena link to the run"),
-            _input(RUN, "Run", run_guid, "Run GUID, a run number such as 14, or latest"),
+            _import_select(import_guid, import_name),
+            _input(RUN, "Run", run_guid, "A run number such as 14, latest, a GUID or a link"),
         ],
+    )
+
+
+def _import_select(import_guid: str | None, import_name: str | None) -> InputBlock:
+    """Type-ahead over the import definitions (Slack asks the app for the options)."""
+    element = ExternalDataSelectElement(
+        action_id=ids.ACTION_PICK_IMPORT,
+        placeholder=PlainTextObject(text="Type part of the import's name"),
+        min_query_length=0,
+        initial_option=option(import_guid, import_name) if import_guid else None,
+    )
+    return InputBlock(
+        block_id=IMPORT,
+        label=PlainTextObject(text="Import"),
+        element=element,
+        optional=True,  # a link in the run field names the import too
     )
 
 
@@ -63,10 +92,31 @@ def _input(block_id: str, label: str, value: str | None, hint: str) -> InputBloc
     return InputBlock(block_id=block_id, label=PlainTextObject(text=label), element=element)
 
 
+def option(import_guid: str, name: str | None) -> Option:
+    """One choice of the import select: the definition's name (or GUID), its GUID as value."""
+    label = shorten(name or import_guid, OPTION_TEXT) or import_guid
+    return Option(text=PlainTextObject(text=label, emoji=False), value=import_guid)
+
+
+def import_options(definitions: list[ImportDefinition]) -> list[dict[str, Any]]:
+    """The select's options for what was typed, as Slack's block_suggestion answer wants them."""
+    return [option(d.guid, d.name).to_dict() for d in definitions[:MAX_OPTIONS]]
+
+
 def read_submission(values: Mapping[str, Any]) -> ShowRun | ShowRunNumber:
     """The run the submitted fields name; `FieldError` for the first field that cannot."""
-    import_text, run_text = _value(values, IMPORT), _value(values, RUN)
-    import_guid, run_in_link = _import(import_text)
+    run_text = clean(_value(values, RUN))
+    chosen = _chosen(values)
+    linked_import, linked_run = (
+        find_import_and_run(run_text) if not is_guid(run_text) else (None, None)
+    )
+    if chosen is None and linked_import and linked_run:
+        return ShowRun(linked_import, linked_run)
+    import_guid: ImportRef
+    if chosen is not None:
+        import_guid, run_in_link = chosen, None
+    else:
+        import_guid, run_in_link = _import(clean(_value(values, IMPORT)))
     if not run_text:
         if run_in_link:
             return ShowRun(import_guid, run_in_link)
@@ -82,19 +132,26 @@ def read_submission(values: Mapping[str, Any]) -> ShowRun | ShowRunNumber:
     return ShowRun(import_guid, run_guid)
 
 
+def _chosen(values: Mapping[str, Any]) -> str | None:
+    """The import picked in the select (its GUID), if any."""
+    picked = values.get(IMPORT, {}).get(ids.ACTION_PICK_IMPORT, {}).get("selected_option") or {}
+    value = str(picked.get("value") or "").strip()
+    return value.upper() if is_guid(value) else None
+
+
 def _value(values: Mapping[str, Any], block_id: str) -> str:
     """A field's text as Slack sends it in `view.state.values` (None when left empty)."""
     field = values.get(block_id, {}).get(VALUE, {})
     return str(field.get("value") or "").strip()
 
 
-def _import(text: str) -> tuple[str, str | None]:
-    """The import GUID, and the run GUID when the field holds a link (or two GUIDs)."""
+def _import(text: str) -> tuple[ImportRef, str | None]:
+    """Typed text (a modal from before the select): a GUID or link, else a name to resolve."""
     if not text:
-        raise FieldError(IMPORT, "Enter the import's GUID, or paste an Arena link to the run.")
+        raise FieldError(IMPORT, "Choose the import, or paste an Arena link to the run.")
     first, second = _guids(text)
     if first is None:
-        raise FieldError(IMPORT, _invalid(text, "import GUID"))
+        return ImportName(text.strip('"“”„ ')), None
     return first, second
 
 

@@ -1,14 +1,17 @@
-"""Runs named by number (`IMPORT 14`, `#14`, `latest`) and an import's newest runs."""
+"""Runs by number (`IMPORT 14`, `latest`), an import's newest runs, the imports with theirs."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
 
+from bot.answer.names import containing
 from bot.arena.client import ArenaClient
-from bot.arena.errors import RunNumberNotFound
-from bot.arena.models import ImportRun
+from bot.arena.errors import ArenaError, RunNumberNotFound
+from bot.arena.models import ImportDefinition, ImportRun
 from bot.cards import Message, runs_list
+from bot.cards.imports import MAX_IMPORTS, Newest, imports_list
+from bot.deps import Deps
 
 # One page costs one request whatever its size: the runs list's order is not documented,
 # so the newest runs are picked from a full page rather than trusted to come first.
@@ -37,3 +40,22 @@ async def recent_runs(arena: ArenaClient, import_guid: str) -> Message:
         arena.get_import(import_guid), arena.list_runs(import_guid, limit=PAGE)
     )
     return runs_list(definition, runs, now=datetime.now(UTC))
+
+
+async def imports(deps: Deps, text: str) -> Message:
+    """The definitions whose name contains `text`, each with its newest run (read at once)."""
+    found = containing(await deps.definitions.all(), text)
+    shown = found[:MAX_IMPORTS]
+    # One runs list per definition shown, all at once; one that fails leaves the others shown.
+    newest = await asyncio.gather(
+        *(deps.arena.list_runs(d.guid, limit=PAGE) for d in shown), return_exceptions=True
+    )
+    rows: list[tuple[ImportDefinition, Newest]] = []
+    for definition, runs in zip(shown, newest, strict=True):
+        if isinstance(runs, ArenaError):
+            rows.append((definition, runs))
+        elif isinstance(runs, BaseException):
+            raise runs
+        else:
+            rows.append((definition, runs[0] if runs else None))
+    return imports_list(text, rows, total=len(found), now=datetime.now(UTC))

@@ -1,201 +1,228 @@
-"""`/importrun` text → a command value; pure, no I/O."""
+"""`/importrun` text → a command value; pure, no I/O (names are resolved in dispatch)."""
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
 
+from bot.answer.command_values import (
+    Command,
+    Help,
+    ImportName,
+    ImportRef,
+    ListImports,
+    ListRuns,
+    ListWatches,
+    NamesImport,
+    RunNumber,
+    ShowRun,
+    ShowRunNumber,
+    Status,
+    Subscribe,
+    Unsubscribe,
+    WatchRun,
+    to_text,
+    with_import,
+)
+from bot.answer.tokens import (
+    Token,
+    clean,
+    find_import_and_run,
+    guids_in_link,
+    is_link,
+    looks_like_guid,
+    take_mentions,
+    tokens,
+)
 from bot.arena.errors import InvalidGuid
 from bot.arena.guid import normalize_guid
+from bot.cards.text import inline
 from bot.watch.records import FILTERS, SubscriptionFilter
 
-# A Slack link arrives as <url|label> or <url>; keep only the URL part.
-_SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|[^<>]*)?>")
-_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{20}(?![0-9A-Za-z])")
-_IMPORT_RUN_PATH = re.compile(
-    r"imports/([0-9A-Za-z]{20})(?:/runs/([0-9A-Za-z]{20}))?(?![0-9A-Za-z])", re.IGNORECASE
-)
+__all__ = [
+    "Command",
+    "Help",
+    "ImportName",
+    "ImportRef",
+    "ListImports",
+    "ListRuns",
+    "ListWatches",
+    "NamesImport",
+    "RunNumber",
+    "ShowRun",
+    "ShowRunNumber",
+    "Status",
+    "Subscribe",
+    "SubscriptionFilter",
+    "Unsubscribe",
+    "WatchRun",
+    "closest_verb",
+    "find_import_and_run",
+    "parse",
+    "to_text",
+    "with_import",
+]
+
 _RUN_NUMBER = re.compile(r"#?(\d{1,9})")
-
-
-@dataclass(frozen=True)
-class ShowRun:
-    """The card of one run, named by GUIDs."""
-
-    import_guid: str
-    run_guid: str
-
-
-@dataclass(frozen=True)
-class ShowRunNumber:
-    """The card of a run named by its number; `number=None` means the newest run."""
-
-    import_guid: str
-    number: int | None
-
-
-@dataclass(frozen=True)
-class ListRuns:
-    """An import definition and its newest runs."""
-
-    import_guid: str
-
-
-@dataclass(frozen=True)
-class WatchRun:
-    """Post the card now and update it when the run finishes."""
-
-    import_guid: str
-    run_guid: str
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    """Announce the import's finished runs in this channel."""
-
-    import_guid: str
-    filter: SubscriptionFilter = "all"
-
-
-@dataclass(frozen=True)
-class Unsubscribe:
-    """Stop announcing the import's runs in this channel."""
-
-    import_guid: str
-
-
-@dataclass(frozen=True)
-class ListWatches:
-    """This channel's watches and subscriptions."""
-
-
-@dataclass(frozen=True)
-class Status:
-    """Arena reachability, quota and polling state."""
-
-
-@dataclass(frozen=True)
-class Help:
-    """Usage; `problem` says what was wrong with the text, if anything."""
-
-    problem: str | None = None
-
-
-Command = (
-    ShowRun
-    | ShowRunNumber
-    | ListRuns
-    | WatchRun
-    | Subscribe
-    | Unsubscribe
-    | ListWatches
-    | Status
-    | Help
-)
-
-
-def find_import_and_run(text: str) -> tuple[str | None, str | None]:
-    """The first import/run GUID pair in free text (bare GUIDs or inside Arena links)."""
-    text = _SLACK_LINK.sub(r" \1 ", text)
-    for match in _IMPORT_RUN_PATH.finditer(text):
-        if match.group(2):
-            return match.group(1).upper(), match.group(2).upper()
-    # A GUID repeated (a message's text echoed in its blocks) is still one GUID, not a pair.
-    guids = list(dict.fromkeys(g.upper() for g in _CANDIDATE.findall(text) if _looks_like_guid(g)))
-    first = guids[0] if guids else None
-    second = guids[1] if len(guids) > 1 else None
-    return first, second
-
-
-def _looks_like_guid(word: str) -> bool:
-    # In free text a 20-letter word ("internationalization") is not a GUID: Arena's are
-    # upper case and almost always hold a digit.
-    return word.isupper() or any(ch.isdigit() for ch in word)
+NEWEST = frozenset({"latest", "last", "newest"})
+VERBS = ("watch", "subscribe", "unsubscribe", "list", "status", "imports", "help")
+_HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
 
 def parse(text: str) -> Command:
     """Turn the text after `/importrun` into a command (never raises)."""
-    words = _SLACK_LINK.sub(r" \1 ", text).split()
-    if not words or words[0].lower() in {"help", "-h", "--help", "?"}:
+    mentions, rest = take_mentions(clean(text))
+    words = tokens(rest)
+    if not words and not mentions:
         return Help()
-    verb = words[0].lower()
+    first = words[0] if words else Token("")
+    verb = "" if first.quoted else first.text.lower()
+    if verb in _HELP_WORDS:
+        return Help()
     try:
+        if mentions and verb != "subscribe":
+            raise _Unparseable("Mentions go with `subscribe IMPORT [filter] @someone`.")
         if verb == "watch":
-            import_guid, run_guid = _import_and_run(words[1:], "watch IMPORT RUN")
-            return WatchRun(import_guid, run_guid)
+            import_ref, run = _import_and_run(words[1:], "watch IMPORT RUN")
+            return WatchRun(import_ref, run)
         if verb == "subscribe":
-            return _subscribe(words[1:])
+            return _subscribe(words[1:], mentions)
         if verb == "unsubscribe":
             return Unsubscribe(_only_import(words[1:], "unsubscribe IMPORT"))
-        if verb == "list":
-            return ListWatches()
-        if verb == "status":
-            return Status()
+        if verb == "imports":
+            return ListImports(" ".join(w.text for w in words[1:]))
+        if verb in ("list", "status"):
+            if len(words) > 1:
+                raise _Typo(
+                    f"`{verb}` takes nothing after it (an import named “{verb} …” goes in quotes)."
+                )
+            return ListWatches() if verb == "list" else Status()
+        _not_a_typo(first, words)
         return _show(words)
-    except InvalidGuid as exc:
+    except (InvalidGuid, _Unparseable) as exc:
         return Help(str(exc))
-    except _Unparseable as exc:
-        return Help(str(exc))
+    except _Typo as exc:
+        return Help(str(exc), markup=True)
 
 
 class _Unparseable(Exception):
     """The text does not fit the grammar; the message says how."""
 
 
-def _show(words: list[str]) -> Command:
-    if len(words) == 1:
-        import_guid, run_guid = _guids_in(words[0])
-        if run_guid:
-            return ShowRun(import_guid, run_guid)
-        return ListRuns(import_guid)
-    if len(words) > 2:
-        raise _Unparseable(f"Expected an import and a run, but got {len(words)} words.")
-    first, second = words
-    import_guid, run_in_url = _guids_in(first)
-    if run_in_url:
+class _Typo(Exception):
+    """A verb mistyped or misused; the message is finished mrkdwn."""
+
+
+def closest_verb(word: str) -> str | None:
+    """The verb `word` was probably meant to be (`wach` → `watch`), if any is close."""
+    found = difflib.get_close_matches(word.lower(), VERBS, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def _not_a_typo(first: Token, words: list[Token]) -> None:
+    """An unknown first word close to a verb is a typo, not an import's name."""
+    if first.quoted or looks_like_guid(first.text) or is_link(first.text):
+        return
+    verb = closest_verb(first.text)
+    if verb is None:
+        return
+    word = inline(first.text, 40)
+    usage = "subscribe IMPORT" if verb == "subscribe" else verb
+    hint = f"(An import named “{word}” goes in quotes.)" if len(words) == 1 else f"Try `{usage} …`."
+    raise _Typo(f"There is no `{word}` command: did you mean `{verb}`? {hint}")
+
+
+def _is_run(token: Token) -> bool:
+    word = token.text
+    if token.quoted or is_link(word):
+        return False
+    return word.lower() in NEWEST or bool(_RUN_NUMBER.fullmatch(word)) or looks_like_guid(word)
+
+
+def _run(token: Token) -> str | RunNumber:
+    word = token.text
+    if word.lower() in NEWEST:
+        return RunNumber(None)
+    if number := _RUN_NUMBER.fullmatch(word):
+        return RunNumber(int(number.group(1)))
+    return normalize_guid(word, what="run GUID")
+
+
+def _show(words: list[Token]) -> Command:
+    import_words, run_word = (words[:-1], words[-1]) if len(words) > 1 else (words, None)
+    if run_word is not None and not _is_run(run_word):
+        if len(words) == 2 and looks_like_guid(words[0].text) and not run_word.quoted:
+            normalize_guid(run_word.text, what="run GUID")  # an import GUID, then a bad run
+        import_words, run_word = words, None
+    import_ref, run_in_link = _import(import_words, total=len(words))
+    if run_word is None:
+        return ShowRun(import_ref, run_in_link) if run_in_link else ListRuns(import_ref)
+    if run_in_link:
         raise _Unparseable("The link already names a run; give either a link or two GUIDs.")
-    if second.lower() in {"latest", "last", "newest"}:
-        return ShowRunNumber(import_guid, None)
-    if number := _RUN_NUMBER.fullmatch(second):
-        return ShowRunNumber(import_guid, int(number.group(1)))
-    return ShowRun(import_guid, _guids_in(second, what="run GUID")[0])
+    run = _run(run_word)
+    if isinstance(run, RunNumber):
+        return ShowRunNumber(import_ref, run.number)
+    return ShowRun(import_ref, run)
 
 
-def _subscribe(words: list[str]) -> Subscribe:
-    if not words or len(words) > 2:
-        raise _Unparseable("Usage: subscribe IMPORT [all|failures|warnings].")
-    import_guid = _only_import(words[:1], "subscribe IMPORT [all|failures|warnings]")
-    choice = words[1].lower() if len(words) == 2 else "all"
-    if choice not in FILTERS:
-        raise _Unparseable(f"{choice!r} is not a filter: use all, failures or warnings.")
-    return Subscribe(import_guid, choice)  # type: ignore[arg-type]
-
-
-def _import_and_run(words: list[str], usage: str) -> tuple[str, str]:
-    joined = " ".join(words)
-    if len(words) == 1:
-        import_guid, run_guid = _guids_in(words[0])
-        if run_guid:
-            return import_guid, run_guid
-    elif len(words) == 2:
-        return _guids_in(words[0])[0], _guids_in(words[1], what="run GUID")[0]
-    raise _Unparseable(f"Usage: {usage} (got {joined!r}).")
-
-
-def _only_import(words: list[str], usage: str) -> str:
-    if len(words) != 1:
+def _subscribe(words: list[Token], mentions: tuple[str, ...]) -> Subscribe:
+    usage = "subscribe IMPORT [all|failures|warnings] [@someone …]"
+    raw = [w.text for w in words if not w.quoted and w.text.startswith("@")]
+    if raw:
+        raise _Unparseable(
+            f"Slack sent {raw[0][:40]} as plain text, not as a mention: pick the person or "
+            "group from Slack's list as you type their name."
+        )
+    choice = "all"
+    if words and not words[-1].quoted and words[-1].text.lower() in FILTERS:
+        choice, words = words[-1].text.lower(), words[:-1]
+    if not words:
         raise _Unparseable(f"Usage: {usage}.")
-    return _guids_in(words[0])[0]
+    if len(words) == 2 and not words[1].quoted and _is_import_word(words[0]):
+        raise _Unparseable(
+            f"{words[1].text[:40]!r} is not a filter: use all, failures or warnings."
+        )
+    return Subscribe(_import(words)[0], choice, mentions)  # type: ignore[arg-type]
 
 
-def _guids_in(word: str, *, what: str = "import GUID") -> tuple[str, str | None]:
-    """A bare GUID, or an Arena URL holding an import (and maybe a run) GUID."""
-    if "/" in word:
-        if match := _IMPORT_RUN_PATH.search(word):
-            run = match.group(2).upper() if match.group(2) else None
-            return match.group(1).upper(), run
-        found = [g for g in _CANDIDATE.findall(word) if _looks_like_guid(g)]
-        if found:
-            return found[0].upper(), None
-        raise _Unparseable(f"No Arena GUID found in {word!r}.")
-    return normalize_guid(word, what=what), None
+def _import_and_run(words: list[Token], usage: str) -> tuple[ImportRef, str | RunNumber]:
+    if len(words) == 1:
+        import_ref, run_in_link = _import(words)
+        if run_in_link:
+            return import_ref, run_in_link
+    elif len(words) >= 2 and _is_run(words[-1]):
+        import_ref, run_in_link = _import(words[:-1])
+        if not run_in_link:
+            return import_ref, _run(words[-1])
+    joined = " ".join(w.text for w in words)
+    raise _Unparseable(f"Usage: {usage} (got {joined[:80]!r}).")
+
+
+def _only_import(words: list[Token], usage: str) -> ImportRef:
+    if not words:
+        raise _Unparseable(f"Usage: {usage}.")
+    return _import(words)[0]
+
+
+def _is_import_word(token: Token) -> bool:
+    return not token.quoted and (looks_like_guid(token.text) or is_link(token.text))
+
+
+def _import(words: list[Token], *, total: int = 0) -> tuple[ImportRef, str | None]:
+    """The import (GUID, link or name) and the run a link names, if any."""
+    if len(words) == 1 and not words[0].quoted:
+        word = words[0].text
+        if is_link(word):
+            import_guid, run_guid = guids_in_link(word)
+            if import_guid is None:
+                raise _Unparseable(f"No Arena GUID found in {word[:80]!r}.")
+            return import_guid, run_guid
+        if looks_like_guid(word):
+            return normalize_guid(word, what="import GUID"), None
+    if len(words) > 1 and any(_is_import_word(w) for w in words):
+        count = max(total, len(words))
+        raise _Unparseable(f"Expected an import and a run, but got {count} words.")
+    name = " ".join(w.text for w in words)
+    if not name:
+        raise _Unparseable("Name the import: its name, part of it, or its GUID.")
+    return ImportName(name), None

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import assert_never
 
-from bot.answer import browse, notify
+from bot.answer import browse, names, notify
 from bot.answer.commands import (
     Command,
     Help,
+    ListImports,
     ListRuns,
     ListWatches,
+    NamesImport,
     ShowRun,
     ShowRunNumber,
     Status,
     Subscribe,
     Unsubscribe,
     WatchRun,
+    to_text,
+    with_import,
 )
-from bot.arena.errors import ArenaError
+from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
 from bot.cards import Message, error_message, help_message
+from bot.cards.imports import import_choices
+from bot.cards.text import inline
 from bot.deps import Deps
 from bot.runs.messages import Asker, card_for, explain, run_message
 
@@ -27,34 +34,92 @@ logger = logging.getLogger(__name__)
 
 
 async def answer(deps: Deps, command: Command, asker: Asker) -> Message:
-    """The reply to a person's command; Arena failures become one sentence."""
+    """The reply to a person's command; Arena failures and unknown names become one sentence."""
     try:
         return await _answer(deps, command, asker)
+    except names.AmbiguousName as exc:
+        assert not isinstance(command, ListImports | ListWatches | Status | Help)
+        options = [(d, to_text(with_import(command, d.guid))) for d in exc.matches]
+        return import_choices(exc.text, options)
+    except names.UnknownName as exc:
+        return error_message(unknown_name(exc), markup=True)
     except ArenaError as exc:
         logger.info("%s: %s", type(command).__name__, exc)
         return error_message(explain(exc), markup=True)
 
 
+def unknown_name(exc: names.UnknownName) -> str:
+    """The sentence for a name that matches no definition (finished mrkdwn)."""
+    near = " or ".join(f"“{inline(name, 100)}”" for name in exc.near)
+    maybe = f" Did you mean {near}?" if near else ""
+    return (
+        f"No import definition the bot can see is named like “{inline(exc.text, 100)}”.{maybe}"
+        " `/importrun imports` lists them."
+    )
+
+
+async def _guid(deps: Deps, command: NamesImport) -> str:
+    return await names.resolve(deps.definitions, command.import_ref)
+
+
 async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
     match command:
-        case ShowRun(import_guid=import_guid, run_guid=run_guid):
-            return await run_message(deps, import_guid, run_guid)
-        case ShowRunNumber(import_guid=import_guid, number=number):
-            run = await browse.run_by_number(deps.arena, import_guid, number)
-            return await card_for(deps, run, import_guid=import_guid)
-        case ListRuns(import_guid=import_guid):
-            return await browse.recent_runs(deps.arena, import_guid)
-        case WatchRun(import_guid=import_guid, run_guid=run_guid):
-            return await notify.watch(deps, asker, import_guid, run_guid)
+        case ShowRun(run_guid=run_guid):
+            return await _show_run(deps, await _guid(deps, command), run_guid)
+        case ShowRunNumber(number=number):
+            import_guid = await _guid(deps, command)
+            # The name comes with the run, not after it ("" when Arena cannot say).
+            run, name = await asyncio.gather(
+                browse.run_by_number(deps.arena, import_guid, number),
+                deps.definitions.name_of(import_guid),
+            )
+            return await card_for(deps, run, import_guid=import_guid, import_name=name or "")
+        case ListRuns():
+            return await browse.recent_runs(deps.arena, await _guid(deps, command))
+        case WatchRun(run=run):
+            return await notify.watch(deps, asker, await _guid(deps, command), run)
         case Subscribe():
-            return await notify.subscribe(deps, asker, command)
-        case Unsubscribe(import_guid=import_guid):
-            return notify.unsubscribe(deps, asker, import_guid)
+            return await notify.subscribe(
+                deps, asker, with_import(command, await _guid(deps, command))
+            )
+        case Unsubscribe():
+            return await notify.unsubscribe(deps, asker, await _guid(deps, command))
+        case ListImports(text=text):
+            return await browse.imports(deps, text)
         case ListWatches():
-            return notify.list_here(deps, asker)
+            return await notify.list_here(deps, asker)
         case Status():
             return await notify.status(deps)
-        case Help(problem=problem):
-            return help_message(problem)
+        case Help(problem=problem, markup=markup):
+            # A mistake costs no request: its examples come from the list if already read.
+            examples = await names.example_names(deps.definitions, ask_arena=problem is None)
+            return help_message(problem, examples, markup=markup)
         case _:
             assert_never(command)
+
+
+async def _show_run(deps: Deps, import_guid: str, run_guid: str) -> Message:
+    """The run's card; two GUIDs given the other way round are shown with a hint."""
+    try:
+        return await run_message(deps, import_guid, run_guid)
+    except ArenaNotFound as exc:
+        if isinstance(exc, RunNumberNotFound) or not await _is_import(deps, run_guid):
+            raise
+        try:
+            return await run_message(
+                deps,
+                run_guid,
+                import_guid,
+                note=f"The import comes first: `/importrun {run_guid} {import_guid}`.",
+            )
+        except ArenaNotFound:
+            raise exc from None
+
+
+async def _is_import(deps: Deps, guid: str) -> bool:
+    """Whether `guid` is one of the definitions the bot sees (from the cached list)."""
+    try:
+        await deps.definitions.all()
+    except ArenaError:
+        return False
+    return deps.definitions.cached(guid) is not None

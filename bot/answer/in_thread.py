@@ -13,7 +13,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answer import ask_run, browse
+from bot.answer import ask_run, browse, names
 from bot.answer.commands import ShowRun, ShowRunNumber, find_import_and_run
 from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.arena.models import ImportRun
@@ -169,9 +169,22 @@ async def check_submission(deps: Deps, view: dict[str, Any]) -> Submission:
         return Submission(target, errors={exc.block_id: exc.message})
     pending = asyncio.ensure_future(_fetch(deps, command))
     await asyncio.wait({pending}, timeout=ACK_BUDGET)
-    if pending.done() and isinstance(failure := pending.exception(), ArenaError):
-        return Submission(target, errors={ask_run.RUN: plain_sentence(explain(failure))})
+    if pending.done() and (failure := pending.exception()) is not None:
+        if isinstance(failure, ArenaError):
+            return Submission(target, errors={ask_run.RUN: plain_sentence(explain(failure))})
+        if isinstance(failure, names.UnknownName | names.AmbiguousName):
+            return Submission(target, errors={ask_run.IMPORT: _name_problem(failure)})
     return Submission(target, pending=pending)
+
+
+def _name_problem(failure: names.UnknownName | names.AmbiguousName) -> str:
+    """A field error for a typed name (plain text)."""
+    if isinstance(failure, names.AmbiguousName):
+        listed = ", ".join(f"“{d.name}”" for d in failure.matches[:5])
+        return f"Several imports match “{failure.text}”: {listed}. Choose one."[
+            : ask_run.FIELD_ERROR
+        ]
+    return f"No import the bot can see is named like “{failure.text}”."[: ask_run.FIELD_ERROR]
 
 
 async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Submission) -> None:
@@ -182,15 +195,17 @@ async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Subm
     except ArenaError as exc:
         await reply_privately(submission.target, error_message(explain(exc)))
         return
+    except (names.UnknownName, names.AmbiguousName) as exc:
+        await reply_privately(submission.target, error_message(_name_problem(exc)))
+        return
     await post_card(deps, client, submission.target, import_guid, run)
 
 
 async def _fetch(deps: Deps, command: ShowRun | ShowRunNumber) -> tuple[str, ImportRun]:
+    import_guid = await names.resolve(deps.definitions, command.import_ref)
     if isinstance(command, ShowRun):
-        return command.import_guid, await deps.arena.get_run(command.import_guid, command.run_guid)
-    return command.import_guid, await browse.run_by_number(
-        deps.arena, command.import_guid, command.number
-    )
+        return import_guid, await deps.arena.get_run(import_guid, command.run_guid)
+    return import_guid, await browse.run_by_number(deps.arena, import_guid, command.number)
 
 
 def plain_sentence(mrkdwn: str) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answer.commands import Subscribe
+from bot.answer import browse
+from bot.answer.commands import RunNumber, Subscribe
 from bot.arena.errors import ArenaError
 from bot.arena.models import ImportRun
 from bot.cards import CardButton, Message
@@ -46,12 +47,15 @@ def _say(text: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-async def watch(deps: Deps, asker: Asker, import_guid: str, run_guid: str) -> Message:
+async def watch(deps: Deps, asker: Asker, import_guid: str, run_ref: str | RunNumber) -> Message:
     """Post the card in the channel now and remember to update it when the run finishes."""
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
-    run = await deps.arena.get_run(import_guid, run_guid, fresh=True)
+    if isinstance(run_ref, RunNumber):
+        run = await browse.run_by_number(deps.arena, import_guid, run_ref.number)
+    else:
+        run = await deps.arena.get_run(import_guid, run_ref, fresh=True)
     if run.is_finished:
         note = "This run has already finished, so there is nothing to watch."
         return await card_for(
@@ -113,8 +117,9 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
-    definition = await deps.arena.get_import(command.import_guid)
-    since, settled = settled_runs(await deps.arena.list_runs(command.import_guid, limit=400))
+    assert isinstance(command.import_ref, str)
+    definition = await deps.arena.get_import(command.import_ref)
+    since, settled = settled_runs(await deps.arena.list_runs(command.import_ref, limit=400))
     name = inline(definition.name or definition.guid, 200)
     which = {
         "all": "every run",
@@ -141,37 +146,48 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
         settled=settled,
         user_id=asker.user_id,
         now=here.poller.now(),
+        mentions=command.mentions,
     )
     here.poller.wake(subscribed=definition.guid)
     verb = "will now hear about" if new else "now hears about"
+    who = f", mentioning {' '.join(command.mentions)}" if command.mentions else ""
     return _say(
-        f"This channel {verb} {which[command.filter]} of *{name}* that finishes from now on."
+        f"This channel {verb} {which[command.filter]} of *{name}* that finishes from now on{who}."
     )
 
 
-def unsubscribe(deps: Deps, asker: Asker, import_guid: str) -> Message:
-    """Stop announcing an import's runs in this channel."""
+async def unsubscribe(deps: Deps, asker: Asker, import_guid: str) -> Message:
+    """Stop announcing an import's runs in this channel (and mentioning anyone for them)."""
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
+    name = await _name(deps, import_guid)
     if here.store.unsubscribe(here.channel, import_guid):
-        return _say(f"This channel will no longer hear about runs of import `{import_guid}`.")
-    return _say(f"This channel was not subscribed to import `{import_guid}`.")
+        return _say(f"This channel will no longer hear about runs of {name}.")
+    return _say(f"This channel was not subscribed to {name}.")
 
 
-def list_here(deps: Deps, asker: Asker) -> Message:
-    """This channel's pending watches and its subscriptions."""
+async def _name(deps: Deps, import_guid: str) -> str:
+    """`*Item Master load*` from the cached definitions, or the GUID in code."""
+    name = await deps.definitions.name_of(import_guid)
+    return f"*{inline(name, 200)}*" if name else f"import `{import_guid}`"
+
+
+async def list_here(deps: Deps, asker: Asker) -> Message:
+    """This channel's pending watches and its subscriptions, each import by its name."""
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
-    lines = [
-        f"• watching run `{w.run_guid}` of import `{w.import_guid}` for "
-        + " ".join(mention(user) for user in w.watchers)
-        for w in here.store.pending_watches(here.channel)
-    ]
+    lines = []
+    for w in here.store.pending_watches(here.channel):
+        watchers = " ".join(mention(user) for user in w.watchers)
+        lines.append(
+            f"• watching run `{w.run_guid}` of {await _name(deps, w.import_guid)} for {watchers}"
+        )
     for s in here.store.subscriptions(here.channel, active=False):
         state = f" — *stopped*: {_stopped(s.disabled_reason)}" if s.disabled_reason else ""
-        lines.append(f"• subscribed to import `{s.import_guid}` ({s.filter}){state}")
+        who = f", mentioning {s.mentions}" if s.mentions else ""
+        lines.append(f"• subscribed to {await _name(deps, s.import_guid)} ({s.filter}{who}){state}")
     if not lines:
         return _say("Nothing is watched here and this channel has no subscriptions.")
     return _say("*In this channel*\n" + "\n".join(lines[:40]))

@@ -155,9 +155,14 @@ class ArenaClient:
         self._imports.put(imp, found)
         return found
 
-    async def list_imports(self, *, limit: int = 20) -> list[ImportDefinition]:
-        """The first `limit` (at most 400) import definitions the user may see: one request."""
+    async def list_imports(
+        self, *, limit: int = 20, name: str | None = None
+    ) -> list[ImportDefinition]:
+        """The first `limit` (at most 400) import definitions the user may see: one request;
+        `name` searches as Arena does (case-insensitive, `*` a wildcard)."""
         params: Params = (("offset", 0), ("limit", max(1, min(limit, MAX_PAGE_SIZE))))
+        if name is not None:
+            params = (("name", name), *params)
         page = await self._get(_IMPORTS, "/imports", params)
         return list(page.results)
 

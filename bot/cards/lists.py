@@ -29,22 +29,37 @@ SENTENCE = 2000
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 USAGE = f"""\
-*{ids.COMMAND}* shows Arena import runs. `IMPORT` and `RUN` are 20-character GUIDs \
-(any case); an Arena URL that contains them works too.
-• `{ids.COMMAND} IMPORT RUN`: the run's card
-• `{ids.COMMAND} IMPORT 14`, `{ids.COMMAND} IMPORT #14`, `{ids.COMMAND} IMPORT latest`: \
-a run by its number, or the newest run
+*{ids.COMMAND}* shows Arena import runs. `IMPORT` is an import definition's name (in quotes \
+when it has spaces; part of it will do), its number, or its GUID; `RUN` is a run's number, \
+`latest`, or its GUID. An Arena link to a run works in place of both.
+• `{ids.COMMAND} imports [TEXT]`: the import definitions (whose name contains TEXT), \
+each with its newest run
 • `{ids.COMMAND} IMPORT`: the import's recent runs, newest first
+• `{ids.COMMAND} IMPORT latest`, `{ids.COMMAND} IMPORT 14`, `{ids.COMMAND} IMPORT RUN`: \
+a run's card
 • `{ids.COMMAND} watch IMPORT RUN`: post the card here and update it when the run finishes
-• `{ids.COMMAND} subscribe IMPORT [all|failures|warnings]`: hear about every finished run \
-of that import here (or only failed ones, or ones with errors or warnings)
+• `{ids.COMMAND} subscribe IMPORT [all|failures|warnings] [@someone …]`: hear about every \
+finished run of that import here (or only failed ones, or ones with errors or warnings), \
+mentioning whom you name
 • `{ids.COMMAND} unsubscribe IMPORT`: stop hearing about it
 • `{ids.COMMAND} list`: this channel's watches and subscriptions
-• `{ids.COMMAND} status`: is Arena reachable, requests left today, polling"""
-EXAMPLE = (
-    f"For example: `{ids.COMMAND} 8RKXM2L4Q0ZP7C1VWN3T R9TCQNRT4L47Q9VQWUF3` or "
-    f"`{ids.COMMAND} subscribe 8RKXM2L4Q0ZP7C1VWN3T failures`"
-)
+• `{ids.COMMAND} status`: is Arena reachable, requests left today, polling
+In Arena, GUIDs are in the address of an import's page: `…/imports/IMPORT/runs/RUN`."""
+
+
+def examples(names: Sequence[str]) -> str:
+    """Examples with definitions the bot can see (escaped), or the way to find them."""
+    if not names:
+        return f"For example: `{ids.COMMAND} imports` lists the import definitions the bot sees."
+    first, second = inline(names[0], 60), inline(names[-1], 60)
+    return (
+        f"For example: `{ids.COMMAND} {_quote(first)} latest` or "
+        f"`{ids.COMMAND} subscribe {_quote(second)} failures`"
+    )
+
+
+def _quote(name: str) -> str:
+    return f'"{name}"' if " " in name else name
 
 
 def _newest(runs: Sequence[ImportRun]) -> list[ImportRun]:
@@ -57,7 +72,7 @@ def _newest(runs: Sequence[ImportRun]) -> list[ImportRun]:
     return ordered[:MAX_RUNS]
 
 
-def _run_line(run: ImportRun, now: datetime) -> str:
+def run_summary(run: ImportRun, now: datetime) -> str:
     """One run: status emoji, number, status, counts, age."""
     parts = [f"{status_emoji(run)} *{inline(run_name(run), 100)}* {inline(run.status, 100)}"]
     if not run.commit:
@@ -85,7 +100,7 @@ def runs_list(definition: ImportDefinition, runs: Sequence[ImportRun], *, now: d
         accessory = (
             button("Show", ids.ACTION_SHOW_RUN, value) if len(value) <= BUTTON_VALUE else None
         )
-        blocks.append(SectionBlock(text=mrkdwn(_run_line(run, now)), accessory=accessory))
+        blocks.append(SectionBlock(text=mrkdwn(run_summary(run, now)), accessory=accessory))
     if not newest:
         blocks.append(section("This import has no runs yet."))
     footer = f"Import `{inline(definition.guid, 100)}` · newest {plural(len(newest), 'run')}"
@@ -101,13 +116,19 @@ def error_message(sentence: str, *, markup: bool = False) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def help_message(problem: str | None = None) -> Message:
+def help_message(
+    problem: str | None = None, names: Sequence[str] = (), *, markup: bool = False
+) -> Message:
     """Usage of the slash command with examples, after what was wrong (if anything)."""
     blocks: list[Block] = []
-    text = f"Usage: {ids.COMMAND} IMPORT RUN, IMPORT 14, IMPORT, watch, subscribe, list, status"
+    text = (
+        f"Usage: {ids.COMMAND} imports, IMPORT, IMPORT latest, IMPORT 14, watch, subscribe, "
+        "list, status"
+    )
     if problem:
-        sentence = f":warning: {inline(problem, SENTENCE)}"
+        said = clip(problem, SENTENCE) if markup else inline(problem, SENTENCE)
+        sentence = f":warning: {said}"
         blocks.append(section(sentence))
         text = f"{sentence} {text}"
-    blocks += [section(USAGE), ContextBlock(elements=[mrkdwn(EXAMPLE)])]
+    blocks += [section(USAGE), ContextBlock(elements=[mrkdwn(examples(names))])]
     return Message(text=text, blocks=blocks)

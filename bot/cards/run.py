@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from slack_sdk.models.blocks import (
@@ -33,11 +34,13 @@ from bot.cards.common import (
 )
 from bot.cards.text import (
     duration,
+    escape,
     inline,
     link,
     plural,
     safe_url,
     share,
+    shorten,
     slack_date,
     slack_len,
 )
@@ -128,10 +131,24 @@ def _buttons(
     return elements
 
 
-def _summary(run: ImportRun, changes: list[Change]) -> str:
-    """The notification text: status, counts and change number in one escaped line."""
+STATUS_TEXT = 40
+
+
+def run_title(run: ImportRun, import_name: str | None, limit: int) -> str:
+    """`Item Master load · run #14 · COMPLETE` within `limit` escaped units (NOT escaped);
+    the name is cut first, never the run or its status; without a name `Import run #14 · …`."""
+    tail = f"run {shorten(run_name(run), 60)} · {shorten(run.status, STATUS_TEXT)}"
+    name = " ".join((import_name or "").split())
+    if not name:
+        return f"Import {tail}"
+    room = limit - slack_len(escape(f" · {tail}"))
+    return f"{shorten(name, max(room, 1))} · {tail}"
+
+
+def _summary(run: ImportRun, changes: list[Change], import_name: str | None) -> str:
+    """The notification text: which import, status, counts and change number in one line."""
     preview = "" if run.commit else " (preview)"
-    text = f"Import run {run_name(run)} {run.status}{preview}"
+    text = run_title(run, import_name, 200) + preview
     counts: list[str] = []
     if run.total_count > 0:
         verb = "so far" if run.is_running else ("imported" if run.commit else "valid")
@@ -157,10 +174,12 @@ def run_card(
     note: str | None = None,
     arena_web_url: str | None = None,
     max_warnings: int = 5,
+    import_name: str | None = None,
 ) -> Message:
     """The card for one import run (Arena text escaped, within Slack's limits)."""
     value = button_value(import_guid, run.guid)
-    header = f"{status_emoji(run)} Import run {run_name(run)} · {run.status}"
+    emoji = status_emoji(run)
+    header = f"{emoji} {run_title(run, import_name, HEADER_TEXT - slack_len(emoji) - 1)}"
     blocks: list[Block] = [HeaderBlock(text=plain(header, HEADER_TEXT))]
     if run.is_preview:
         blocks.append(section(PREVIEW))
@@ -181,4 +200,18 @@ def run_card(
     elements = _buttons(run, value, buttons, changes)
     if elements:
         blocks.append(ActionsBlock(elements=elements))
-    return Message(text=_summary(run, changes), blocks=blocks)
+    return Message(text=_summary(run, changes, import_name), blocks=blocks)
+
+
+_MENTION_TOKEN = re.compile(r"<@[UW][A-Z0-9]{2,30}>|<!subteam\^[A-Z0-9]{2,30}>")
+MAX_MENTIONS = 10
+
+
+def with_mentions(message: Message, mentions: str) -> Message:
+    """The card addressed to people or groups: named under the header and first in the text."""
+    tokens = [t for t in mentions.split() if _MENTION_TOKEN.fullmatch(t)][:MAX_MENTIONS]
+    if not tokens or not message.blocks:
+        return message
+    who = " ".join(tokens)
+    blocks = [message.blocks[0], section(f"For {who}"), *message.blocks[1:]]
+    return Message(text=f"{who} {message.text}", blocks=blocks)

@@ -55,6 +55,22 @@ def inline(text: str | None, limit: int, *, empty: str = "") -> str:
     return _cut_units(_untrusted_units(flat), limit) if flat else empty
 
 
+def shorten(text: str, limit: int) -> str:
+    """Untrusted text on one line, NOT escaped, cut so that escaped it fits `limit` units."""
+    flat = " ".join(text.split())
+    if slack_len(escape(flat)) <= limit:
+        return flat
+    kept: list[str] = []
+    used = 0
+    for ch in flat:
+        size = slack_len(escape(ch))
+        if used + size > limit - 1:
+            break
+        kept.append(ch)
+        used += size
+    return "".join(kept).rstrip() + ELLIPSIS
+
+
 def multiline(text: str | None, limit: int, *, empty: str = "") -> str:
     """Untrusted text, escaped, keeping single line breaks, at most `limit` units."""
     lines = [" ".join(line.split()) for line in (text or "").splitlines()]

@@ -60,12 +60,7 @@ async def check(settings: Settings, out: TextIO) -> int:
     await _check_slack(settings, report)
     problems = report.wrong + report.unreachable
     if problems:
-        plural = "s" if problems > 1 else ""
-        print(
-            f"{problems} problem{plural}: fix the setting{plural} named above in the "
-            "environment or .env (see .env.example), then run `importrun-bot check` again.",
-            file=out,
-        )
+        print(fix_hint(problems), file=out)
     else:
         print("Everything checked is in order.", file=out)
     return report.code
@@ -117,7 +112,13 @@ async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report
     except ArenaError as exc:
         report.problem(f"Arena: import definitions cannot be read: {plain_text(explain(exc))}")
     else:
-        report.ok(f"Arena: the user sees {len(definitions):,} import definition(s).")
+        shown = ", ".join(
+            f"{d.name or d.guid} (#{d.number})" if d.number is not None else d.name or d.guid
+            for d in definitions[:10]
+        )
+        more = f" and {len(definitions) - 10:,} more" if len(definitions) > 10 else ""
+        named = f": {shown}{more}" if definitions else ""
+        report.ok(f"Arena: the user sees {len(definitions):,} import definition(s){named}.")
     _quota(settings, arena, report)
 
 
@@ -170,6 +171,15 @@ async def _check_slack(settings: Settings, report: Report) -> None:
         report.ok(f"Slack: auth.test accepts the bot token: {who}.")
     else:
         report.problem(f"SLACK_BOT_TOKEN is not a bot token (it belongs to {who}).")
+
+
+def fix_hint(problems: int) -> str:
+    """The closing line of a `check` that found problems."""
+    plural = "s" if problems > 1 else ""
+    return (
+        f"{problems} problem{plural}: fix the setting{plural} named above in the environment "
+        "or .env (see .env.example), then run `importrun-bot check` again."
+    )
 
 
 _WHAT = {"ARENA_EMAIL": "e-mail", "ARENA_PASSWORD": "password"}

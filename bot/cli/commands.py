@@ -9,21 +9,23 @@ import sys
 import textwrap
 from typing import Any
 
-from bot.cli.check import check
+from bot.cli.check import check, fix_hint
 from bot.cli.tools import guarded, post, run_ref, show
 from bot.demo.run import run_demo
 from bot.settings import Settings
 
 NAMES = ("demo", "show", "post", "check")
+__all__ = ["EXAMPLES", "NAMES", "add_to", "fix_hint", "run"]
 EXAMPLES = """\
   importrun-bot demo                  try it with no Slack app and no Arena account
-  importrun-bot show IMPORT RUN       print one run's card
+  importrun-bot show "Item Master load" latest    print one run's card
   importrun-bot post IMPORT RUN --channel C0123456789 --wait
   importrun-bot check                 verify Arena login and the Slack token
 """
 _GUIDS = (
-    "IMPORT and RUN are Arena's 20-character GUIDs (any case); an Arena URL holding both "
-    "may stand in for the two."
+    "IMPORT is an import definition's name (part of it will do), its number or its GUID; RUN "
+    "is a run's number, latest, or its GUID, as in Slack; an Arena URL holding both may "
+    "stand in for the two."
 )
 
 
@@ -48,7 +50,7 @@ def add_to(commands: Any) -> None:
         "(`serve`, on 127.0.0.1); then a console where you type what you would type in "
         "Slack and read the app's answers. Needs no settings: the app gets the demo's own.",
         "examples:\n  importrun-bot demo\n"
-        "  > /importrun IM4QX7N2BK9D3WZTRH5A R9TCQNRT4L47Q9VQWUF3\n"
+        '  > /importrun "Item Master load" latest\n'
         "  > 1          (presses button [1] of the last card)\n"
         "  > exit       (or Ctrl-D)\n"
         "  printf '/importrun help\\n' | importrun-bot demo   (works with a pipe too)",
@@ -60,9 +62,11 @@ def add_to(commands: Any) -> None:
         f"Fetch one import run from Arena and print its card as readable text, or with "
         f"--json as Block Kit JSON to paste into Slack's Block Kit Builder. {_GUIDS} "
         "Needs ARENA_EMAIL and ARENA_PASSWORD.",
-        "examples:\n  importrun-bot show IM4QX7N2BK9D3WZTRH5A R9TCQNRT4L47Q9VQWUF3\n"
+        'examples:\n  importrun-bot show "Item Master load" latest\n'
+        "  importrun-bot show master 14\n"
         "  importrun-bot show IM4QX7N2BK9D3WZTRH5A R9TCQNRT4L47Q9VQWUF3 --json > card.json\n"
-        "exit codes: 0 shown, 1 Arena failed, 2 bad GUIDs or settings",
+        "exit codes: 0 shown, 1 Arena failed, 2 bad arguments (an unknown or ambiguous name, "
+        "a malformed GUID) or settings (Arena refusing the login)",
     )
     _run_args(shower)
     shower.add_argument("--json", action="store_true", help="print Block Kit JSON")
@@ -71,16 +75,19 @@ def add_to(commands: Any) -> None:
         "post",
         "post one run's card to a channel, optionally once the run has finished",
         f"Post one import run's card to a Slack channel. With --wait, first wait for the run "
-        f"to finish, polling as the app's poller does (every POLL_INTERVAL_SECONDS, growing "
-        f"to POLL_MAX_INTERVAL_SECONDS): for CI jobs and integrations that start imports. "
+        f"to finish (a short note stands in the channel meanwhile, so that a wrong token or "
+        f"channel is said at once), polling as the app's poller does (every "
+        f"POLL_INTERVAL_SECONDS, growing to POLL_MAX_INTERVAL_SECONDS): for CI jobs and "
+        f"integrations that start imports. "
         f"{_GUIDS} Needs SLACK_BOT_TOKEN, ARENA_EMAIL and ARENA_PASSWORD; the bot must be in "
         "the channel.",
         "examples:\n"
-        "  importrun-bot post IM4QX7N2BK9D3WZTRH5A G6RN4TQ9ZK2WX7MD3LBP --channel C0123456789\n"
+        '  importrun-bot post "Item Master load" latest --channel C0123456789\n'
         "  importrun-bot post $IMPORT $RUN --channel C0123456789 --wait --timeout 1800 "
         "--fail-on-errors\n"
         "exit codes: 0 posted, 1 Arena or Slack failed or --timeout passed (nothing posted),\n"
-        "  2 bad GUIDs or settings, 3 posted but the run had failed rows (--fail-on-errors)",
+        "  2 bad arguments or settings (Arena or Slack refusing the login or token),\n"
+        "  3 posted but the run had failed rows (--fail-on-errors)",
     )
     _run_args(poster)
     poster.add_argument("--channel", required=True, metavar="C", help="channel ID, e.g. C0123…")
@@ -111,8 +118,10 @@ def add_to(commands: Any) -> None:
 
 
 def _run_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("import_ref", metavar="IMPORT", help="import definition GUID, or URL")
-    parser.add_argument("run", metavar="RUN", nargs="?", help="run GUID")
+    parser.add_argument(
+        "import_ref", metavar="IMPORT", help="import definition name, number, GUID, or URL"
+    )
+    parser.add_argument("run", metavar="RUN", nargs="?", help="run number, latest, or GUID")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -124,8 +133,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         try:
             return asyncio.run(run_demo(sys.stdin.fileno(), sys.stdout))
         except KeyboardInterrupt:
+            # Ctrl-C is how a person ends the demo: a clean stop, not a failure (0, so that
+            # `make run` says nothing more).
             print("\nDemo stopped.", flush=True)
-            return 130
+            return 0
     if args.command == "check":
         return asyncio.run(check(settings, sys.stdout))
     if args.command == "show":

@@ -44,7 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve_needs(settings: Settings) -> tuple[str, ...]:
+    """Every setting `serve` cannot start without, so that all missing ones are named at once."""
+    mode = "slack_app_token" if settings.socket_mode else "slack_signing_secret"
+    return ("slack_bot_token", mode, "arena_email", "arena_password")
+
+
 async def _serve(settings: Settings) -> int:
+    settings.require(*_serve_needs(settings))
     async with open_runtime(settings) as runtime:
         await serve(settings, runtime)
     return 0
@@ -56,7 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"importrun-bot: {exc}", file=sys.stderr)
+        if args.command == "check":
+            # `check` reports on stdout, one line per wrong setting, as it does for the others.
+            for problem in exc.problems:
+                print(f"PROBLEM {problem}")
+            print(cli_commands.fix_hint(len(exc.problems)))
+        else:
+            print(f"importrun-bot: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(
         level=settings.log_level.upper(),

@@ -13,10 +13,16 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.answer.commands import ShowRun, parse
+from bot.answer import browse, names
+from bot.answer.commands import ShowRun, ShowRunNumber, parse
 from bot.arena.client import ArenaClient
-from bot.arena.errors import ArenaError, ArenaUnavailable, InvalidGuid
+from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable, InvalidGuid
 from bot.arena.models import ImportRun
+from bot.cards import Message
+from bot.cards.common import section
+from bot.cards.run import run_title
+from bot.cards.text import inline
+from bot.runs.definitions import Definitions
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
 from bot.settings import Settings, SettingsError
 from bot.terminal.mrkdwn import plain_text
@@ -43,6 +49,9 @@ SLACK_ERRORS = {
 }
 
 
+TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive"})
+
+
 class Refused(Exception):
     """A sentence for the person at the terminal and the exit code to end with."""
 
@@ -51,20 +60,43 @@ class Refused(Exception):
         self.code = code
 
 
-def run_ref(import_ref: str, run: str | None) -> ShowRun:
-    """`IMPORT RUN` (GUIDs, any case) or one Arena URL naming both; `Refused` otherwise."""
-    command = parse(" ".join(part for part in (import_ref, run) if part))
-    if not isinstance(command, ShowRun):
-        problem = getattr(command, "problem", None) or "Give an import GUID and a run GUID."
-        raise Refused(f"{problem} Usage: IMPORT RUN (GUIDs, or an Arena URL).", USAGE)
+RunRef = ShowRun | ShowRunNumber
+USAGE_LINE = "Usage: IMPORT RUN, where IMPORT is a name, number, GUID or Arena link and RUN is "
+USAGE_LINE += "a run number, latest or a GUID."
+
+
+def run_ref(import_ref: str, run: str | None) -> RunRef:
+    """`IMPORT RUN` as in Slack (`IMPORT latest`, `IMPORT 14`, names) or one Arena URL naming
+    both; `Refused` otherwise."""
+    # The shell already grouped a name with spaces into one argument: quote it for the grammar.
+    imp = f'"{import_ref}"' if len(import_ref.split()) > 1 else import_ref
+    command = parse(" ".join(part for part in (imp, run) if part))
+    if not isinstance(command, ShowRun | ShowRunNumber):
+        problem = getattr(command, "problem", None) or "Give the run too."
+        raise Refused(f"{plain_text(problem)} {USAGE_LINE}", USAGE)
     return command
 
 
-async def show(settings: Settings, ref: ShowRun, *, as_json: bool, out: TextIO) -> int:
+async def resolved(definitions: Definitions, ref: RunRef) -> str:
+    """The import's GUID; a name that matches no import, or several, is a usage error."""
+    try:
+        return await names.resolve(definitions, ref.import_ref)
+    except names.UnknownName as exc:
+        near = " or ".join(f"“{n}”" for n in exc.near)
+        maybe = f" Did you mean {near}?" if near else ""
+        raise Refused(f"No import definition is named like “{exc.text}”.{maybe}", USAGE) from None
+    except names.AmbiguousName as exc:
+        listed = "; ".join(f"“{d.name}” ({d.guid})" for d in exc.matches[:10])
+        raise Refused(f"Several import definitions match “{exc.text}”: {listed}.", USAGE) from None
+
+
+async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO) -> int:
     """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
     async with open_runtime(settings) as runtime:
-        run = await _fetch(runtime.deps.arena, ref)
-        message = await card_for(runtime.deps, run, import_guid=ref.import_guid)
+        deps = runtime.deps
+        import_guid = await resolved(deps.definitions, ref)
+        run = await _fetch(deps.arena, import_guid, ref)
+        message = await card_for(deps, run, import_guid=import_guid)
     if as_json:
         blocks = message.to_dict()["blocks"]
         print(json.dumps({"blocks": blocks}, indent=2, ensure_ascii=False), file=out)
@@ -75,7 +107,7 @@ async def show(settings: Settings, ref: ShowRun, *, as_json: bool, out: TextIO) 
 
 async def post(
     settings: Settings,
-    ref: ShowRun,
+    ref: RunRef,
     *,
     channel: str,
     wait: bool,
@@ -87,14 +119,22 @@ async def post(
     """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
     settings.require("slack_bot_token")
     async with open_runtime(settings) as runtime:
-        arena = runtime.deps.arena
-        run = await _fetch(arena, ref)
+        arena, slack = runtime.deps.arena, runtime.slack
+        import_guid = await resolved(runtime.deps.definitions, ref)
+        run = await _fetch(arena, import_guid, ref)
+        note_ts = None
         if wait and not run.is_finished:
-            run = await wait_until_finished(arena, ref, run, settings, timeout, out, sleep)
-        message = await card_for(
-            runtime.deps, run, import_guid=ref.import_guid, buttons=PUBLIC_BUTTONS
-        )
-        ts = await _post(runtime.slack, channel, message.to_dict())
+            # Slack is asked first: a wrong token or channel is said now, not after the wait.
+            name = await runtime.deps.definitions.name_of(import_guid)
+            note_ts = await _post(slack, channel, waiting_note(run, name))
+            try:
+                run = await wait_until_finished(
+                    arena, import_guid, run, settings, timeout, out, sleep
+                )
+            finally:
+                await _delete(slack, channel, note_ts)
+        message = await card_for(runtime.deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS)
+        ts = await _post(slack, channel, message.to_dict())
     print(f"Posted import run {_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
     if fail_on_errors and run.failed:
         failed = f"{run.error_count:,} failed rows" if run.error_count else "status ERROR"
@@ -102,9 +142,26 @@ async def post(
     return OK
 
 
+def waiting_note(run: ImportRun, name: str | None) -> dict[str, object]:
+    """The short message that stands in the channel while `post --wait` waits."""
+    title = run_title(run, name, 200)
+    text = f"⏳ Waiting for {title} to finish; its card will be posted here."
+    return Message(text=inline(text, 1000), blocks=[section(inline(text, 1000))]).to_dict()
+
+
+async def _delete(slack: AsyncWebClient, channel: str, ts: str | None) -> None:
+    """Remove the waiting note; one that cannot be removed only stays in the channel."""
+    if not ts:
+        return
+    try:
+        await slack.chat_delete(channel=channel, ts=ts)
+    except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        logger.warning("could not remove the waiting note %s in %s: %s", ts, channel, exc)
+
+
 async def wait_until_finished(
     arena: ArenaClient,
-    ref: ShowRun,
+    import_guid: str,
     run: ImportRun,
     settings: Settings,
     timeout: float,
@@ -120,7 +177,7 @@ async def wait_until_finished(
         left = timeout - waited
         if left <= 0:
             raise Refused(
-                f"Import run {_name(run)} was still {run.status} after {timeout:g} s; "
+                f"Import run {_name(run)} was still {run.status} after {seconds(timeout)} s; "
                 "nothing was posted (raise --timeout to wait longer)."
             )
         now = datetime.now(UTC)
@@ -128,21 +185,26 @@ async def wait_until_finished(
         paced = cap if pacing.paused else delay * pacing.factor
         pause = min(paced, left)
         why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
-        print(f"Import run {_name(run)} is {run.status}; next check in {pause:g} s{why}.", file=out)
+        print(
+            f"Import run {_name(run)} is {run.status}; next check in {seconds(pause)} s{why}.",
+            file=out,
+        )
         await sleep(pause)
         waited += pause
         delay = next_interval(delay, base=base, cap=cap)
         try:
-            run = await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+            run = await arena.get_run(import_guid, run.guid, fresh=True)
         except ArenaUnavailable as exc:
             # One failed poll is no reason to fail a CI job: the next poll may well work.
             print(f"{plain_text(explain(exc))} Still waiting.", file=out)
     return run
 
 
-async def _fetch(arena: ArenaClient, ref: ShowRun) -> ImportRun:
+async def _fetch(arena: ArenaClient, import_guid: str, ref: RunRef) -> ImportRun:
     try:
-        return await arena.get_run(ref.import_guid, ref.run_guid, fresh=True)
+        if isinstance(ref, ShowRunNumber):
+            return await browse.run_by_number(arena, import_guid, ref.number)
+        return await arena.get_run(import_guid, ref.run_guid, fresh=True)
     except InvalidGuid as exc:
         raise Refused(str(exc), USAGE) from None
 
@@ -162,11 +224,18 @@ async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object])
         reason = SLACK_ERRORS.get(error, "Slack answered {error}").format(
             channel=channel, error=error
         )
-        raise Refused(f"Not posted: {reason}.") from None
+        # A refused token is a wrong setting, as `check` counts it.
+        code = USAGE if error in TOKEN_ERRORS else FAILED
+        raise Refused(f"Not posted: {reason}.", code) from None
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
         reason = str(exc) or type(exc).__name__
         raise Refused(f"Not posted: Slack could not be reached ({reason}).") from None
     return str(response.get("ts", ""))
+
+
+def seconds(value: float) -> str:
+    """Seconds as a person reads them: `25`, `2`, `0.5`, never `25.3125`."""
+    return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
 
 
 def _name(run: ImportRun) -> str:
@@ -182,6 +251,11 @@ async def guarded(work: Callable[[], Awaitable[int]], err: TextIO) -> int:
         return exc.code
     except SettingsError as exc:
         print(f"importrun-bot: {exc}", file=err)
+        return USAGE
+    except ArenaAuthError as exc:
+        # A wrong ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is a wrong setting: 2, as
+        # `check` says it.
+        print(f"importrun-bot: {plain_text(explain(exc))}", file=err)
         return USAGE
     except ArenaError as exc:
         print(f"importrun-bot: {plain_text(explain(exc))}", file=err)

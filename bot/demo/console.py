@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -12,14 +11,24 @@ from typing import Any, TextIO
 import httpx
 
 from bot import ids
+from bot.demo.console_calls import (
+    AT_NAME,
+    CHANNEL,
+    MENTIONS,
+    NAMES,
+    USER,
+    describe,
+    fake_ts,
+    is_ask_run_modal,
+    parse_json,
+    view_id,
+    view_of,
+)
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import BOT_USER_ID, SlackCall, SlackStub
-from bot.demo.terminal import LineReader
-from bot.terminal.render import Button, Rendered, render_message, render_view
+from bot.demo.terminal import EditedLines, LineReader
+from bot.terminal.render import Button, render_message
 
-USER = "U0PERSON01"
-CHANNEL = "C0DEMOCHAN"
-NAMES = {USER: "you", BOT_USER_ID: "importrun", CHANNEL: "plm-imports"}
 PROMPT = "> "
 REPLY_TIMEOUT = 20.0
 QUIET = 0.3  # a reply is complete once Slack has heard nothing more for this long
@@ -28,6 +37,9 @@ HELP = """\
 This console plays Slack for the demo app:
   /importrun TEXT  (or just TEXT)  sends the slash command, signed as Slack signs it
   a number                         presses that button of the last card or modal
+  shortcut MESSAGE TEXT            runs the "Show import run" shortcut on a message
+  submit IMPORT RUN                fills in and submits the shortcut's modal
+  @plm-oncall, @you                mention the demo's on-call group, or you
   help                             this text and the app's own usage
   exit or Ctrl-D                   stops the demo
 Posts the app makes on its own (watched runs, subscriptions) appear as they arrive."""
@@ -56,12 +68,16 @@ class Console:
         self._keys = itertools.count(1)
         self._at_prompt = False
         self._asking = False  # a command or press is waiting for its answer
+        self._editor: EditedLines | None = None  # readline draws the prompt itself
+        self._modal: dict[str, Any] | None = None  # the shortcut's open modal, if any
         slack.on_call(self.show)
 
     async def run(self, lines: LineReader) -> None:
         """Until `exit` or the end of input."""
+        if isinstance(lines, EditedLines):
+            self._editor = lines
         while True:
-            if self._interactive:
+            if self._interactive and self._editor is None:
                 self._write(PROMPT, newline=False)
                 self._at_prompt = True
             line = await lines.readline()
@@ -88,6 +104,10 @@ class Console:
                 await self.command("help")
             elif line.isdigit():
                 await self.press(int(line))
+            elif word == "shortcut" or word.startswith("shortcut "):
+                await self.shortcut(line[len("shortcut") :].strip())
+            elif word == "submit" or word.startswith("submit "):
+                await self.submit(line[len("submit") :].strip())
             elif line.startswith("/") and line.split()[0] != ids.COMMAND:
                 self._write(f"Only {ids.COMMAND} is installed in this workspace.")
             else:
@@ -100,7 +120,57 @@ class Console:
         """Send `/importrun text` and wait for the app's answer."""
         before = len(self._slack.calls)
         url = self._slack.response_url(f"c{next(self._keys)}")
-        response = await self._events.slash_command(text, response_url=url, channel=CHANNEL)
+        escaped = AT_NAME.sub(lambda m: MENTIONS.get(m.group(0), m.group(0)), text)
+        response = await self._events.slash_command(escaped, response_url=url, channel=CHANNEL)
+        await self._answered(response, before)
+
+    async def shortcut(self, text: str) -> None:
+        """The message shortcut on a message of `text` in the channel."""
+        if not text:
+            self._write("Give the message's text: shortcut the BOM import failed again")
+            return
+        before = len(self._slack.calls)
+        message = {"type": "message", "text": text, "ts": fake_ts(), "user": USER}
+        url = self._slack.response_url(f"s{next(self._keys)}")
+        response = await self._events.message_shortcut(
+            ids.SHORTCUT_SHOW_RUN, message, response_url=url, channel=CHANNEL
+        )
+        await self._answered(response, before)
+
+    async def submit(self, text: str) -> None:
+        """Fill in the shortcut's modal (the import by typing into its select) and submit it."""
+        modal = self._modal
+        words = text.rsplit(maxsplit=1)
+        if modal is None:
+            self._write("No modal is open: try `shortcut which run was it?` first.")
+            return
+        if len(words) != 2:
+            self._write("Give the import and the run: submit master latest")
+            return
+        typed, run = words[0].strip('"“” '), words[1]
+        offered = await self._events.block_suggestion(
+            ids.ACTION_PICK_IMPORT, typed, view=modal, block_id="import"
+        )
+        options = parse_json(offered.content).get("options") or []
+        if not options:
+            self._write(f"The import select offers nothing for “{typed}”.")
+            return
+        self._write(
+            f"(the import select offers {', '.join(o['text']['text'] for o in options)};"
+            f" choosing {options[0]['text']['text']})"
+        )
+        values = {
+            "import": {ids.ACTION_PICK_IMPORT: {"selected_option": options[0]}},
+            "run": {"value": {"type": "plain_text_input", "value": run}},
+        }
+        before = len(self._slack.calls)
+        response = await self._events.view_submission({**modal, "state": {"values": values}})
+        answer = parse_json(response.content) if response.content.strip() else {}
+        if answer.get("response_action") == "errors":
+            for field, error in answer.get("errors", {}).items():
+                self._write(f"The modal's {field} field: {error}")
+            return
+        self._modal = None
         await self._answered(response, before)
 
     async def press(self, number: int) -> None:
@@ -118,7 +188,9 @@ class Console:
 
     def show(self, call: SlackCall) -> None:
         """Print one call the app made to Slack (listener of the Slack stub)."""
-        shown = self._render(call)
+        if is_ask_run_modal(call):
+            self._modal = view_of(call.body) | {"id": view_id(call)}
+        shown = describe(call)
         if shown is None:
             return
         title, rendered = shown
@@ -127,46 +199,16 @@ class Console:
         if rendered is not None:
             self._write(rendered.text)
             if rendered.buttons:
-                self._target = Target(rendered.buttons, call, _fake_ts())
-        if self._at_prompt:
+                self._target = Target(rendered.buttons, call, fake_ts())
+        if self._at_prompt and self._editor is None:
             self._write(PROMPT, newline=False)
-
-    def _render(self, call: SlackCall) -> tuple[str, Rendered | None] | None:
-        body, method = call.body, call.method
-        where = "#" + NAMES.get(str(body.get("channel", CHANNEL)), str(body.get("channel")))
-        if method == "response_url":
-            if _true(body.get("delete_original")):
-                return "the app removed its earlier reply", None
-            public = body.get("response_type") == "in_channel"
-            title = f"message in {where}" if public else "reply only you can see"
-            if _true(body.get("replace_original")):
-                title = f"updated {title}"
-            return title, self._message(body)
-        if method == "chat.postMessage":
-            thread = " (reply in a thread)" if body.get("thread_ts") else ""
-            return f"@importrun in {where}{thread}", self._message(body)
-        if method == "chat.update":
-            return f"@importrun updated its message in {where}", self._message(body)
-        if method == "chat.postEphemeral":
-            return f"@importrun in {where}, only you can see this", self._message(body)
-        if method in {"views.open", "views.push", "views.update"}:
-            verb = "updated" if method == "views.update" else "opened"
-            return f"modal {verb}", render_view(_view(body), names=NAMES)
-        if method == "chat.delete":
-            return f"@importrun deleted a message in {where}", None
-        if method == "auth.test":
-            return None
-        return f"Slack API call {method}", None
-
-    def _message(self, body: dict[str, Any]) -> Rendered:
-        return render_message(body, names=NAMES)
 
     def _where(self, target: Target) -> dict[str, Any]:
         """Where the pressed button was, as Slack describes it in a block_actions payload."""
         call, body = target.call, target.call.body
         response_url = self._slack.response_url(f"a{next(self._keys)}")
         if call.method.startswith("views."):
-            return {"view": _view(body) | {"id": _view_id(call), "state": {"values": {}}}}
+            return {"view": view_of(body) | {"id": view_id(call), "state": {"values": {}}}}
         if call.method == "response_url" and body.get("response_type") != "in_channel":
             # Slack sends no `message` for an ephemeral one: only where it was.
             container = {"type": "message", "message_ts": target.ts, "channel_id": CHANNEL}
@@ -201,9 +243,9 @@ class Console:
             )
             return
         if response.content.strip():
-            with_body = _json(response.content)
+            with_body = parse_json(response.content)
             if with_body.get("text") or with_body.get("blocks"):
-                self._write(self._message(with_body).text)
+                self._write(render_message(with_body, names=NAMES).text)
                 expect_reply = False
         if not expect_reply:
             return
@@ -227,33 +269,9 @@ class Console:
                 return
 
     def _write(self, text: str, *, newline: bool = True) -> None:
+        if self._editor is not None:
+            self._editor.interrupt()
         self._out.write(text + ("\n" if newline else ""))
         self._out.flush()
-
-
-def _true(value: object) -> bool:
-    return value is True or value == "true"
-
-
-def _json(raw: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return {"text": raw.decode(errors="replace")}
-    return parsed if isinstance(parsed, dict) else {}
-
-
-def _view(body: dict[str, Any]) -> dict[str, Any]:
-    view = body.get("view") or {}
-    parsed = json.loads(view) if isinstance(view, str) else view
-    return dict(parsed) if isinstance(parsed, dict) else {}
-
-
-def _view_id(call: SlackCall) -> str:
-    """The ID Slack gave the modal when it was opened."""
-    view = call.answer.get("view") or {}
-    return str(view.get("id") or call.body.get("view_id") or "V0DEMO0001")
-
-
-def _fake_ts() -> str:
-    return f"{time.time():.6f}"
+        if self._editor is not None:
+            self._editor.redraw()

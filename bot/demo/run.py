@@ -18,11 +18,12 @@ from typing import TextIO
 import httpx
 
 import bot
-from bot.demo.console import Console
+from bot.demo.activity import keep_starting_runs
+from bot.demo.console import PROMPT, Console
 from bot.demo.simulator import ArenaSimulator
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import SlackStub
-from bot.demo.terminal import LineReader, is_terminal
+from bot.demo.terminal import is_terminal, line_reader
 from bot.demo.workspace import add_demo_definitions, first_screen
 from bot.settings import Settings
 
@@ -132,6 +133,7 @@ async def demo_world(workdir: Path) -> AsyncIterator[DemoWorld]:
     slack = SlackStub(token=f"xoxb-demo-{secrets.token_hex(12)}")
     secret = secrets.token_hex(16)
     await simulator.start()
+    activity = asyncio.create_task(keep_starting_runs(simulator))
     try:
         await slack.start()
         app = AppProcess(app_env(simulator, slack, secret, workdir), workdir)
@@ -142,6 +144,7 @@ async def demo_world(workdir: Path) -> AsyncIterator[DemoWorld]:
             await app.stop()
             await slack.stop()
     finally:
+        activity.cancel()
         await simulator.stop()
 
 
@@ -171,7 +174,7 @@ async def _console(world: DemoWorld, stdin: int, out: TextIO) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
         events = SlackEvents(http, f"{world.app.url}/slack/events", world.signing_secret)
         console = Console(world.slack, events, out, interactive=is_terminal(stdin))
-        lines = LineReader(stdin)
+        lines = line_reader(stdin, PROMPT)
         lines.start()
         try:
             await console.run(lines)

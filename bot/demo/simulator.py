@@ -12,10 +12,12 @@ from types import TracebackType
 from aiohttp import web
 
 from bot.demo import seed as seed_data
+from bot.demo.activity import keep_starting_runs
 from bot.demo.sim_http import build_app
 from bot.demo.sim_runs import RunTimeline
 from bot.demo.sim_state import SimulatedWorkspace
 from bot.demo.sim_support import FakeClock, SimulatorStats
+from bot.demo.workspace import add_demo_definitions
 
 __all__ = ["ArenaSimulator", "FakeClock", "RunTimeline", "SimulatorStats", "main"]
 
@@ -94,19 +96,27 @@ class ArenaSimulator(SimulatedWorkspace):
         await self.stop()
 
 
-async def _serve(host: str, port: int, latency: float) -> None:
+async def _serve(host: str, port: int, latency: float, quiet: bool) -> None:
     simulator = ArenaSimulator(latency=latency)
+    add_demo_definitions(simulator)
     url = await simulator.start(host, port)
     print(f"Arena simulator listening on {url}")
     print(f"  ARENA_API_URL={url}")
     print(f"  ARENA_EMAIL={simulator.email}")
     print(f"  ARENA_PASSWORD={simulator.password}")
     print(f"  ARENA_WORKSPACE_ID={simulator.workspace_id}")
-    print(f"  try: /importrun {seed_data.SEED_IMPORT_GUID} {seed_data.SEED_RUN_GUID}")
+    print(f"  ARENA_WEB_URL={simulator.web_url}")
+    print("The demo's workspace (a new run starts every minute or two):")
+    for definition in simulator.definitions():
+        print(f"  {definition.get('name')} (#{definition.get('number')})  {definition['guid']}")
+    print('  try: /importrun "Item Master load" latest')
     print("Press Ctrl-C to stop.", flush=True)
+    activity = None if quiet else asyncio.create_task(keep_starting_runs(simulator))
     try:
         await asyncio.Event().wait()
     finally:
+        if activity is not None:
+            activity.cancel()
         await simulator.stop()
 
 
@@ -116,9 +126,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added per response")
+    parser.add_argument("--quiet", action="store_true", help="start no new runs on its own")
     args = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args.host, args.port, args.latency))
+        asyncio.run(_serve(args.host, args.port, args.latency, args.quiet))
 
 
 if __name__ == "__main__":

@@ -128,6 +128,20 @@ class SlackEvents:
         }
         return await self.interaction(payload)
 
+    async def block_suggestion(
+        self, action_id: str, value: str, *, view: dict[str, Any], block_id: str
+    ) -> httpx.Response:
+        """Type `value` in an external select of a modal: Slack asks the app for options."""
+        payload = {
+            "type": "block_suggestion",
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
+            "view": view,
+            "container": {"type": "view", "view_id": view.get("id", "V1")},
+        }
+        return await self.interaction(payload)
+
     async def view_submission(self, view: dict[str, Any]) -> httpx.Response:
         """Submit a modal whose `view` carries callback_id, state and private_metadata."""
         return await self.interaction({"type": "view_submission", "view": view})

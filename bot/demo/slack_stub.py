@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import contextlib
 import itertools
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -194,6 +196,8 @@ class SlackStub:
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
     raw = await request.text()
+    if not raw and request.query:  # slack_sdk sends some methods' arguments in the query
+        return dict(request.query)
     if request.content_type == "application/json":
         parsed = json.loads(raw or "{}")
         return parsed if isinstance(parsed, dict) else {"_": parsed}
@@ -202,3 +206,38 @@ async def _read_body(request: web.Request) -> dict[str, Any]:
         if isinstance(body.get(key), str):
             body[key] = json.loads(body[key])
     return body
+
+
+def _print_call(call: SlackCall) -> None:
+    where = call.body.get("channel") or call.body.get("_key") or ""
+    print(f"{call.method} {where} {call.text[:100]}".rstrip(), flush=True)
+
+
+async def _serve(host: str, port: int, token: str) -> None:
+    stub = SlackStub(token=token)
+    url = await stub.start(host, port)
+    print(f"Slack stub listening on {url}")
+    print(f"  SLACK_API_URL={url}")
+    print(f"  SLACK_BOT_TOKEN={stub.token}")
+    print(f"  the demo's workspace: team {TEAM_ID}, bot user {BOT_USER_ID}, channel C0DEMOCHAN")
+    print("Every call the app makes is printed below. Press Ctrl-C to stop.", flush=True)
+    stub.on_call(_print_call)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await stub.stop()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the Slack stub standalone: `python -m bot.demo.slack_stub [--port N]`."""
+    parser = argparse.ArgumentParser(prog="python -m bot.demo.slack_stub", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--token", default="xoxb-local-stub", help="the bot token it accepts")
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.host, args.port, args.token))
+
+
+if __name__ == "__main__":
+    main()

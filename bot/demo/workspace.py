@@ -6,20 +6,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.demo.seed import (
-    BOM_IMPORT_GUID,
     RUNNING_RUN_GUID,
-    SEED_IMPORT_GUID,
-    SEED_RUN_GUID,
 )
 from bot.demo.seed_parts import PRIYA, warning
+from bot.demo.sim_state import SimulatedWorkspace
 from bot.demo.sim_support import zulu
-from bot.demo.simulator import ArenaSimulator
 
 PRICE_IMPORT_GUID = "PR5KX2N8QT4WZ7LD3MBC"
 PRICE_RUN_GUIDS = ("PQ3LN7K2XW9TR4ZD8MCB", "PE8ZT2QW6KN3RX9LD4MB", "PW4NK9T2LX7QZ3RD8CMB")
 
 
-def add_demo_definitions(simulator: ArenaSimulator) -> None:
+def add_demo_definitions(simulator: SimulatedWorkspace) -> None:
     """A third definition, "Part price update", with a clean, a failed and a warned run."""
     simulator.add_import(
         {
@@ -81,8 +78,8 @@ def _describe(run: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def first_screen(simulator: ArenaSimulator, *, app_url: str) -> str:
-    """What the demo prints before the first prompt: the GUIDs to copy, and what to try."""
+def first_screen(simulator: SimulatedWorkspace, *, app_url: str) -> str:
+    """What the demo prints before the first prompt: the workspace, and what to try."""
     lines = [
         "importrun-bot demo: a simulated Arena workspace and a local Slack; no secrets needed.",
         f"The app runs as in production (`importrun-bot serve` on {app_url}); this console",
@@ -99,12 +96,14 @@ def first_screen(simulator: ArenaSimulator, *, app_url: str) -> str:
             )
         lines.append("")
     lines += [
-        "Try:",
-        f"  /importrun {SEED_IMPORT_GUID} {SEED_RUN_GUID}",
-        f"  /importrun {SEED_IMPORT_GUID} latest",
-        f"  /importrun {BOM_IMPORT_GUID}",
-        f"  /importrun watch {SEED_IMPORT_GUID} {RUNNING_RUN_GUID}",
-        f"  /importrun subscribe {SEED_IMPORT_GUID} all",
+        "A new run starts every minute or two, so subscriptions have news to post. Try:",
+        "  /importrun imports",
+        '  /importrun "Item Master load" latest',
+        "  /importrun master 14",
+        "  /importrun BOM load",
+        '  /importrun watch "Item Master load" latest',
+        '  /importrun subscribe "Part price update" failures @plm-oncall',
+        "  shortcut did last night's price import go in?",
         "A number presses that button of the last card; `help` explains; `exit` or Ctrl-D quits.",
     ]
     return "\n".join(lines)

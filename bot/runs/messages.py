@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from bot.arena.errors import (
 from bot.arena.models import Change, ImportRun
 from bot.cards import CardButton, Message, run_card
 from bot.cards.text import escape, slack_date
+from bot.runs.definitions import Definitions
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ class Source(Protocol):
     def settings(self) -> Settings:
         """The app's settings (for Arena's web address)."""
 
+    @property
+    def definitions(self) -> Definitions:
+        """The cached import definitions (the card's header names the import)."""
+
 
 @dataclass(frozen=True)
 class Asker:
@@ -52,7 +58,8 @@ PUBLIC_BUTTONS = PRIVATE_BUTTONS - {CardButton.SHARE}
 
 def explain(error: ArenaError) -> str:
     """One clear sentence for a person, never a traceback; finished mrkdwn, Arena's text escaped."""
-    said = escape(error.arena_message) if error.arena_message else None
+    # Arena's sentence ends with its own full stop; ours follows the closing parenthesis.
+    said = escape(error.arena_message.strip().rstrip(".")) if error.arena_message else None
     detail = f" (Arena said: {said})" if said else ""
     match error:
         case InvalidGuid() | RunNumberNotFound():
@@ -89,8 +96,14 @@ async def run_message(
     note: str | None = None,
 ) -> Message:
     """Fetch the run (and its change order's link) and build its card."""
-    run = await deps.arena.get_run(import_guid, run_guid, fresh=fresh)
-    return await card_for(deps, run, import_guid=import_guid, buttons=buttons, note=note)
+    # The import's name comes with the run, not after it: no extra round trip on a cache miss.
+    run, name = await asyncio.gather(
+        deps.arena.get_run(import_guid, run_guid, fresh=fresh),
+        deps.definitions.name_of(import_guid),
+    )
+    return await card_for(
+        deps, run, import_guid=import_guid, buttons=buttons, note=note, import_name=name
+    )
 
 
 async def card_for(
@@ -100,9 +113,15 @@ async def card_for(
     import_guid: str,
     buttons: Collection[CardButton] = PRIVATE_BUTTONS,
     note: str | None = None,
+    import_name: str | None = None,
 ) -> Message:
-    """The card of a run already fetched; looks up the change order's link."""
-    change = await _change_of(deps, run)
+    """The card of a run already fetched; looks up the change order's link (and the name)."""
+    if import_name is None:
+        change, import_name = await asyncio.gather(
+            _change_of(deps, run), deps.definitions.name_of(import_guid)
+        )
+    else:
+        change = await _change_of(deps, run)
     return run_card(
         run,
         import_guid=import_guid,
@@ -110,6 +129,7 @@ async def card_for(
         buttons=buttons,
         note=note,
         arena_web_url=deps.settings.arena_web_url,
+        import_name=import_name,
     )
 
 

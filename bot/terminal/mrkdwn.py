@@ -85,7 +85,8 @@ def _token(body: str, tz: tzinfo | None, now: datetime | None, names: Names) -> 
     if target.startswith("!date^"):
         return _date(target, label, tz, now)
     if target.startswith("!subteam^"):
-        return label or "@" + target.removeprefix("!subteam^")
+        team = target.removeprefix("!subteam^")
+        return label or "@" + names.get(team, team)
     if target.startswith("!"):
         return "@" + (label.lstrip("@") or target[1:])
     if target.startswith("@"):

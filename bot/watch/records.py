@@ -43,3 +43,4 @@ class Subscription:
     created_by: str
     created_at: float
     disabled_reason: str | None
+    mentions: str = ""  # Slack's mention tokens (`<@U…>`, `<!subteam^S…>`), space-separated

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     created_by TEXT NOT NULL,
     created_at REAL NOT NULL,
     disabled_reason TEXT,
+    mentions TEXT NOT NULL DEFAULT '',  -- whom its announcements mention (space-separated)
     UNIQUE (channel, import_guid)
 );
 CREATE TABLE IF NOT EXISTS announced (
@@ -76,6 +77,11 @@ class Store:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(watches)")}
         if "others" not in columns:  # a database from before several people could watch a run
             self._db.execute("ALTER TABLE watches ADD COLUMN others TEXT NOT NULL DEFAULT ''")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(subscriptions)")}
+        if "mentions" not in columns:  # a database from before subscriptions could mention
+            self._db.execute(
+                "ALTER TABLE subscriptions ADD COLUMN mentions TEXT NOT NULL DEFAULT ''"
+            )
 
     def close(self) -> None:
         """Close the database."""
@@ -186,24 +192,26 @@ class Store:
         settled: Iterable[str],
         user_id: str,
         now: float,
+        mentions: Iterable[str] = (),
     ) -> tuple[Subscription, bool]:
-        """Subscribe (or change the filter of) a channel; `settled` runs are never announced.
-
-        Returns the subscription and whether it is new.
+        """Subscribe (or change the filter and mentions of) a channel; `settled` runs are never
+        announced. Returns the subscription and whether it is new.
         """
+        mentioned = " ".join(mentions)
         existing = self.subscription(channel, import_guid)
         if existing is not None:
             self._db.execute(
-                "UPDATE subscriptions SET filter = ?, disabled_reason = NULL WHERE id = ?",
-                (filter, existing.id),
+                "UPDATE subscriptions SET filter = ?, mentions = ?, disabled_reason = NULL"
+                " WHERE id = ?",
+                (filter, mentioned, existing.id),
             )
         else:
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.execute(
                     "INSERT INTO subscriptions (channel, import_guid, filter, since_number,"
-                    " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (channel, import_guid, filter, since_number, user_id, now),
+                    " created_by, created_at, mentions) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (channel, import_guid, filter, since_number, user_id, now, mentioned),
                 )
                 self._db.executemany(
                     "INSERT OR IGNORE INTO announced VALUES (?, ?, ?, 0)",

@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.arena.models import ImportRun
+from bot.cards.run import with_mentions
 from bot.cards.text import escape
 from bot.deps import Deps
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
@@ -110,6 +111,7 @@ class Subscriptions:
             buttons=PUBLIC_BUTTONS,
             note=f"Subscribed import · `/importrun unsubscribe {subscription.import_guid}` to stop",
         )
+        card = with_mentions(card, subscription.mentions)
         try:
             await self._channels.post(subscription.channel, **card.to_dict())
         except SlackApiError as exc:

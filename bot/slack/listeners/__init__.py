@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, shortcut, slash_command, views, watch
+from bot.slack.listeners import actions, imports, shortcut, slash_command, views, watch
 
 
 def register(app: AsyncApp) -> None:
@@ -14,3 +14,4 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     views.register(app)
     watch.register(app)
+    imports.register(app)

@@ -22,7 +22,10 @@ async def handle_show_run(
     if import_guid and run_guid:
         await in_thread.show_named_run(deps, client, target, import_guid, run_guid)
         return
-    view = ask_run.ask_view(import_guid, run_guid, target.to_metadata())
+    known = deps.definitions.cached(import_guid) if import_guid else None
+    view = ask_run.ask_view(
+        import_guid, run_guid, target.to_metadata(), import_name=known.name if known else None
+    )
     await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
 

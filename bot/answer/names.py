@@ -1,0 +1,92 @@
+"""Import definitions by name: exact first, else a unique name containing the text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+
+from bot.answer.commands import ImportRef
+from bot.arena.errors import ArenaError
+from bot.arena.models import ImportDefinition
+from bot.runs.definitions import REFRESH_AFTER, Definitions
+
+SEARCH_LIMIT = 50
+_NUMBER = re.compile(r"#?(\d{1,9})")
+
+
+class UnknownName(Exception):
+    """No definition the bot can see has this name (or number); `near` are similar names."""
+
+    def __init__(self, text: str, near: Sequence[str] = ()) -> None:
+        super().__init__(text)
+        self.text = text
+        self.near = list(near)
+
+
+class AmbiguousName(Exception):
+    """Several definitions match; the person chooses one."""
+
+    def __init__(self, text: str, matches: Sequence[ImportDefinition]) -> None:
+        super().__init__(text)
+        self.text = text
+        self.matches = list(matches)
+
+
+def fold(text: str | None) -> str:
+    """A name as compared: case-folded, whitespace collapsed."""
+    return " ".join((text or "").casefold().split())
+
+
+def matching(definitions: Sequence[ImportDefinition], text: str) -> list[ImportDefinition]:
+    """The definitions `text` names: by number (`#3`), an exact name, else names containing it."""
+    if number := _NUMBER.fullmatch(text.strip()):
+        by_number = [d for d in definitions if d.number == int(number.group(1))]
+        if by_number:
+            return by_number
+    wanted = fold(text)
+    if not wanted:
+        return []
+    exact = [d for d in definitions if fold(d.name) == wanted]
+    return exact or [d for d in definitions if wanted in fold(d.name)]
+
+
+def containing(definitions: Sequence[ImportDefinition], text: str) -> list[ImportDefinition]:
+    """The definitions whose name contains `text` (all of them for no text), by name."""
+    wanted = fold(text)
+    found = [d for d in definitions if wanted in fold(d.name) or wanted == d.guid.casefold()]
+    return sorted(found, key=lambda d: (fold(d.name), d.number or 0))
+
+
+async def find(definitions: Definitions, text: str) -> list[ImportDefinition]:
+    """The definitions `text` names: the cached list, read again if a name is missing from an
+    older list; Arena's own search when the list holds only the first page."""
+    found = matching(await definitions.all(), text)
+    if not found and (definitions.age() or 0) >= REFRESH_AFTER:
+        found = matching(await definitions.all(fresher_than=REFRESH_AFTER), text)
+    if not found and not definitions.complete:
+        searched = await definitions.search(f"*{text.strip()}*", limit=SEARCH_LIMIT)
+        found = matching(searched, text)
+    return found
+
+
+async def resolve(definitions: Definitions, ref: ImportRef) -> str:
+    """The GUID an import reference stands for; `UnknownName` or `AmbiguousName` otherwise."""
+    if isinstance(ref, str):
+        return ref
+    found = await find(definitions, ref.text)
+    if len(found) == 1:
+        return found[0].guid
+    if found:
+        raise AmbiguousName(ref.text, found)
+    names = [d.name for d in await definitions.all() if d.name]
+    raise UnknownName(ref.text, difflib.get_close_matches(ref.text, names, n=2, cutoff=0.6))
+
+
+async def example_names(definitions: Definitions, *, ask_arena: bool) -> list[str]:
+    """Two names of definitions the bot can see, for help's examples (none when unknown)."""
+    try:
+        listed = await definitions.all() if ask_arena else definitions.listed()
+    except ArenaError:
+        return []
+    return [d.name for d in listed if d.name and len(d.name) <= 60][:2]

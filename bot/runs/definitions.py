@@ -1,0 +1,81 @@
+"""The import definitions the bot can see, listed once and kept a while: names without requests."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.arena._cache import Coalescer
+from bot.arena.client import MAX_PAGE_SIZE, ArenaClient
+from bot.arena.errors import ArenaError
+from bot.arena.models import ImportDefinition
+
+logger = logging.getLogger(__name__)
+
+TTL = 300.0
+"""Seconds a definitions list is used: names rarely change, and typing must cost nothing."""
+REFRESH_AFTER = 30.0
+"""A name not in a list at least this old is looked up again (a definition made just now)."""
+
+
+class Definitions:
+    """One `GET /imports` page (the first 400 definitions) every TTL seconds, shared by all."""
+
+    def __init__(
+        self, arena: ArenaClient, *, ttl: float = TTL, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._arena = arena
+        self._ttl = ttl
+        self._clock = clock
+        self._listed: list[ImportDefinition] | None = None
+        self._listed_at = 0.0
+        self._fetching: Coalescer[list[ImportDefinition]] = Coalescer()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the list holds every definition (Arena sent less than a full page)."""
+        return self._listed is not None and len(self._listed) < MAX_PAGE_SIZE
+
+    def age(self) -> float | None:
+        """Seconds since the list was read, or None before the first read."""
+        return None if self._listed is None else self._clock() - self._listed_at
+
+    async def all(self, *, fresher_than: float | None = None) -> list[ImportDefinition]:
+        """The definitions, from the cache while it is younger than TTL (or `fresher_than`)."""
+        limit = self._ttl if fresher_than is None else min(self._ttl, fresher_than)
+        age = self.age()
+        if self._listed is not None and age is not None and age < limit:
+            return self._listed
+        return await self._fetching.run("list", self._fetch)
+
+    async def _fetch(self) -> list[ImportDefinition]:
+        listed = await self._arena.list_imports(limit=MAX_PAGE_SIZE)
+        self._listed, self._listed_at = listed, self._clock()
+        return listed
+
+    def listed(self) -> list[ImportDefinition]:
+        """The list as last read, with no request (empty before the first read)."""
+        return list(self._listed or ())
+
+    async def search(self, pattern: str, *, limit: int) -> list[ImportDefinition]:
+        """Arena's own search by name (`*` a wildcard), for workspaces past the first page."""
+        return await self._arena.list_imports(name=pattern, limit=limit)
+
+    def cached(self, import_guid: str) -> ImportDefinition | None:
+        """The definition from the list already read, with no request (None if not there)."""
+        wanted = import_guid.upper()
+        return next((d for d in self._listed or () if d.guid.upper() == wanted), None)
+
+    async def name_of(self, import_guid: str) -> str | None:
+        """The name for a card: from the list (read once if needed); None when unknown."""
+        try:
+            await self.all()
+            known = self.cached(import_guid)
+            if known is None and not self.complete:
+                known = await self._arena.get_import(import_guid)
+        except ArenaError as exc:
+            # The card still shows, with the header it had before names.
+            logger.info("import %s: no name for the card (%s)", import_guid, exc)
+            return None
+        return known.name if known is not None else None
