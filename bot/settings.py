@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SECRETS_DIR = Path("/run/secrets")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Comma-separated Slack IDs in the environment: `T0123,E0456` (not JSON).
+IdList = Annotated[frozenset[str], NoDecode]
 
 
 class SettingsError(Exception):
@@ -53,6 +57,43 @@ class Settings(BaseSettings):
     arena_quota_reserve: int = Field(default=200, ge=0)
     log_level: str = "INFO"
 
+    # Who may use the bot (bot/slack/access.py); empty ALLOWED_TEAM_IDS: the token's own.
+    allowed_team_ids: IdList = frozenset()
+    allow_guests: bool = False
+    allowed_channel_ids: IdList = frozenset()
+    admin_user_ids: IdList = frozenset()
+    # Fair use and limits at the edge (bot/slack/, bot/arena/limits.py).
+    arena_requests_per_user_per_minute: int = Field(default=20, ge=1)
+    arena_max_body_bytes: int = Field(default=5_000_000, ge=1024)
+    server_max_connections: int = Field(default=1000, ge=1)
+    server_read_timeout_seconds: float = Field(default=20.0, gt=0, le=60)
+
+    @field_validator("allowed_team_ids", "allowed_channel_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """`T1, E2` → {"T1", "E2"}; an ID is upper-case letters and digits."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple | set | frozenset):
+            bad = [str(v) for v in value if not str(v).isalnum() or str(v) != str(v).upper()]
+            if bad:
+                raise ValueError(f"not Slack IDs (comma-separated, like T0123ABCD): {bad[:3]}")
+            return frozenset(str(v) for v in value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        """One of Python's level names, in any case."""
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @property
+    def log_level_number(self) -> int:
+        """The logging module's number for LOG_LEVEL."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
     @property
     def socket_mode(self) -> bool:
         """Socket Mode is used whenever an app-level token is configured."""
@@ -81,7 +122,8 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]).upper()
             shown = "" if _is_secret(name) else f" (got {error.get('input')!r})"
-            problems.append(f"{name}: {error['msg']}{shown}.")
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{name}: {message}{shown}.")
         raise SettingsError(" ".join(problems), problems) from None
 
 

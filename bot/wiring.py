@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import __version__
 from bot.arena.client import ArenaClient
+from bot.arena.limits import LimitedTransport
 from bot.deps import Deps
 from bot.settings import Settings
 
@@ -44,16 +45,19 @@ def slack_client(settings: Settings) -> AsyncWebClient:
 
 
 def arena_http(settings: Settings) -> httpx.AsyncClient:
-    """The one HTTP client for Arena: base URL, timeouts, User-Agent."""
+    """The one HTTP client for Arena: base URL, timeouts, User-Agent, fair use, size cap."""
     base_url = settings.arena_api_url.rstrip("/") + "/"
     timeout = httpx.Timeout(
         settings.arena_timeout_seconds, connect=min(5.0, settings.arena_timeout_seconds)
+    )
+    pool = httpx.AsyncHTTPTransport(
+        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10)
     )
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=timeout,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        transport=LimitedTransport(pool, max_body_bytes=settings.arena_max_body_bytes),
     )
 
 

@@ -36,12 +36,14 @@ class World:
 
 
 @asynccontextmanager
-async def running_world(workdir: Path) -> AsyncIterator[World]:
+async def running_world(workdir: Path, **settings: str) -> AsyncIterator[World]:
     """Start everything; on exit the bot must stop cleanly and never have logged a traceback."""
     arena, slack = ArenaSimulator(), SlackStub()
     await arena.start()
     await slack.start()
-    env = bot_env(arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=workdir)
+    env = bot_env(
+        arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=workdir, **settings
+    )
     bot = BotProcess(env, workdir)
     await bot.start()
     try:

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from helpers_arena import EMAIL, PASSWORD, open_arena
 
-from bot.arena._http import UNREADABLE
 from bot.arena.client import ArenaClient
 from bot.arena.errors import (
     ArenaAuthError,
@@ -24,6 +23,7 @@ from bot.arena.errors import (
     ArenaPermissionError,
     ArenaQuotaExceeded,
     ArenaUnavailable,
+    ArenaUnreadable,
     InvalidGuid,
 )
 from bot.demo.seed import CLEAN_RUN_GUID, RUNNING_RUN_GUID, SEED_IMPORT_GUID, SEED_RUN_GUID
@@ -122,28 +122,43 @@ async def test_snake_case_token_is_accepted() -> None:
 
 
 @pytest.mark.parametrize(
-    "body",
-    [b"{not json", b"", b'{"number": 14}', b'{"guid": "X", "number": "fourteen"}', b"[1, 2]"],
+    ("body", "said"),
+    [
+        (b"{not json", "the answer was not JSON"),
+        (b"", "the answer was not JSON"),
+        (b'{"number": 14}', "guid was missing"),
+        (b'{"guid": "X", "status": null}', "status was null"),
+        (b"[1, 2]", "the answer was [1, 2]"),
+    ],
 )
-async def test_unreadable_answers_become_arena_error(
-    body: bytes, caplog: pytest.LogCaptureFixture
+async def test_unreadable_answers_say_what_could_not_be_read(
+    body: bytes, said: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Malformed JSON or JSON that is not a run: ArenaError, no pydantic dump."""
+    """Malformed JSON, or a run without a readable GUID or status: one sentence, no dump."""
     fake = FakeArena({f"GET /imports/{IMP}/runs/{RUN}": reply(body=body)})
     async with fake_client(fake) as arena:
-        with pytest.raises(ArenaError) as caught:
+        with pytest.raises(ArenaUnreadable) as caught:
             await arena.get_run(IMP, RUN)
-    assert type(caught.value) is ArenaError
-    assert str(caught.value) == UNREADABLE
+    assert str(caught.value) == f"Arena sent an import run that could not be read: {said}"
     assert caught.value.status == 200
     assert "pydantic" not in caplog.text
+
+
+async def test_an_odd_display_field_costs_only_that_field() -> None:
+    """A run number Arena sent as text is left out; the run is still read."""
+    body = b'{"guid": "X", "status": "COMPLETE", "number": "fourteen", "totalCount": 3}'
+    fake = FakeArena({f"GET /imports/{IMP}/runs/{RUN}": reply(body=body)})
+    async with fake_client(fake) as arena:
+        run = await arena.get_run(IMP, RUN)
+    assert (run.guid, run.number, run.total_count) == ("X", None, 3)
+    assert run.unreadable == {"number"}
 
 
 async def test_unreadable_login_answer_is_arena_error() -> None:
     """A login answer without a token is an ArenaError too, and nothing else is sent."""
     fake = FakeArena({"POST /login": reply(body={"workspaceId": 1})})
     async with fake_client(fake) as arena:
-        with pytest.raises(ArenaError, match=UNREADABLE):
+        with pytest.raises(ArenaUnreadable, match="a login answer that could not be read"):
             await arena.get_run(IMP, RUN)
     assert [r.url.path for r in fake.requests] == ["/v1/login"]
 

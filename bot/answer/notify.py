@@ -42,6 +42,20 @@ def _running(deps: Deps, asker: Asker) -> _Running | Message:
     return _Running(deps.store, deps.slack, deps.poller, asker.channel_id)
 
 
+def _not_theirs(deps: Deps, here: _Running, asker: Asker, import_guid: str) -> Message | None:
+    """With ADMIN_USER_IDS set, only an admin or its creator may change a subscription."""
+    admins = deps.settings.admin_user_ids
+    if not admins or asker.user_id in admins:
+        return None
+    existing = here.store.subscription(here.channel, import_guid)
+    if existing is None or existing.created_by == asker.user_id:
+        return None
+    return _say(
+        f"Only {mention(existing.created_by)}, who subscribed this channel, or a bot admin "
+        "may change or remove this subscription."
+    )
+
+
 def _say(text: str) -> Message:
     """A short reply of the bot's own finished mrkdwn."""
     return Message(text=text, blocks=[section(text)])
@@ -118,6 +132,8 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
     if isinstance(here, Message):
         return here
     assert isinstance(command.import_ref, str)
+    if refusal := _not_theirs(deps, here, asker, command.import_ref):
+        return refusal
     definition = await deps.arena.get_import(command.import_ref)
     since, settled = settled_runs(await deps.arena.list_runs(command.import_ref, limit=400))
     name = inline(definition.name or definition.guid, 200)
@@ -161,6 +177,8 @@ async def unsubscribe(deps: Deps, asker: Asker, import_guid: str) -> Message:
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
+    if refusal := _not_theirs(deps, here, asker, import_guid):
+        return refusal
     name = await _name(deps, import_guid)
     if here.store.unsubscribe(here.channel, import_guid):
         return _say(f"This channel will no longer hear about runs of {name}.")

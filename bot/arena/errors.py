@@ -60,3 +60,29 @@ class ArenaQuotaExceeded(ArenaError):
 
 class ArenaUnavailable(ArenaError):
     """Arena could not be reached, timed out, or answered with a 5xx."""
+
+
+class ArenaUnreadable(ArenaError):
+    """Arena's answer lacks what the bot cannot do without, or is not JSON; `sent` says what."""
+
+    def __init__(self, what: str, sent: str, *, status: int | None = None) -> None:
+        super().__init__(f"Arena sent {what} that could not be read: {sent}", status=status)
+        self.what = what
+        self.sent = sent
+
+
+class ArenaTooLarge(ArenaError):
+    """An answer above ARENA_MAX_BODY_BYTES: not read, not cached."""
+
+    def __init__(self, limit: int, *, status: int | None = None) -> None:
+        super().__init__(f"Arena sent an answer larger than {limit:,} bytes", status=status)
+        self.limit = limit
+
+
+class FairUseExceeded(ArenaError):
+    """One person's commands asked Arena for more than their share this minute."""
+
+    def __init__(self, per_minute: int, retry_after: float) -> None:
+        super().__init__(f"more than {per_minute} Arena requests in a minute")
+        self.per_minute = per_minute
+        self.retry_after = retry_after

@@ -88,7 +88,7 @@ async def bench_slash_command() -> None:
         settings = Settings(_env_file=None, slack_api_url=slack.url)
         client = AsyncWebClient(token=slack.token, base_url=slack.url)
         app = build_app(Deps(settings=settings, arena=arena), client=client, signing_secret=SECRET)
-        runner = web.AppRunner(web_app(app, mode="http"), access_log=None)
+        runner = web.AppRunner(web_app(app, mode="http", signing_secret=SECRET), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()

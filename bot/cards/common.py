@@ -101,6 +101,25 @@ def status_emoji(run: ImportRun) -> str:
     return {"ERROR": "❌", "RUNNING": "⏳", "CREATED": "⏳", "PURGED": "🗑️"}.get(status, "❔")
 
 
+UNKNOWN = "unknown"
+_COUNT_FIELDS = {"total_count", "success_count", "error_count"}
+
+
+def known(run: ImportRun, name: str) -> bool:
+    """Whether Arena sent a readable `name` (a count or warnings) for this run."""
+    if name == "warnings":
+        return "warnings" not in run.unreadable and "count" not in run.warnings.unreadable
+    return name not in run.unreadable
+
+
+def count(run: ImportRun, name: str) -> str:
+    """A count with thousands separators, or `unknown` when Arena's value was unreadable."""
+    if not known(run, name):
+        return UNKNOWN
+    value: int = run.warnings.total if name == "warnings" else getattr(run, name)
+    return f"{value:,}"
+
+
 def run_name(run: ImportRun) -> str:
     """`#14`, or the run's GUID when Arena gave no number (untrusted: escape afterwards)."""
     return f"#{run.number}" if run.number is not None else run.guid

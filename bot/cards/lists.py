@@ -15,6 +15,7 @@ from bot.cards.common import (
     Message,
     button,
     button_value,
+    count,
     mrkdwn,
     plain,
     run_name,
@@ -77,7 +78,7 @@ def run_summary(run: ImportRun, now: datetime) -> str:
     parts = [f"{status_emoji(run)} *{inline(run_name(run), 100)}* {inline(run.status, 100)}"]
     if not run.commit:
         parts.append("preview")
-    parts.append(f"{run.success_count:,} of {run.total_count:,} rows")
+    parts.append(f"{count(run, 'success_count')} of {count(run, 'total_count')} rows")
     if run.error_count > 0:
         parts.append(f"{run.error_count:,} failed")
     if run.warnings.total > 0:

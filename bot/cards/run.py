@@ -26,6 +26,8 @@ from bot.cards.common import (
     Message,
     button,
     button_value,
+    count,
+    known,
     mrkdwn,
     plain,
     run_name,
@@ -54,14 +56,14 @@ PREVIEW = ":mag: *Preview only — nothing was committed.* Arena checked the row
 
 def _counts(run: ImportRun) -> SectionBlock:
     """Total, succeeded, failed (with the failure share) and warnings."""
-    failed = f"{run.error_count:,}"
-    if run.error_count > 0:
+    failed = count(run, "error_count")
+    if run.error_count > 0 and known(run, "total_count"):
         failed += f" ({share(run.error_count, run.total_count)})"
     values = [
-        ("Rows", f"{run.total_count:,}"),
-        ("Succeeded", f"{run.success_count:,}"),
+        ("Rows", count(run, "total_count")),
+        ("Succeeded", count(run, "success_count")),
         ("Failed", failed),
-        ("Warnings", f"{run.warnings.total:,}"),
+        ("Warnings", count(run, "warnings")),
     ]
     return SectionBlock(fields=[mrkdwn(field(k, v), FIELD_TEXT) for k, v in values])
 
@@ -152,7 +154,7 @@ def _summary(run: ImportRun, changes: list[Change], import_name: str | None) -> 
     counts: list[str] = []
     if run.total_count > 0:
         verb = "so far" if run.is_running else ("imported" if run.commit else "valid")
-        counts.append(f"{run.success_count:,} of {run.total_count:,} rows {verb}")
+        counts.append(f"{count(run, 'success_count')} of {count(run, 'total_count')} rows {verb}")
     if run.error_count > 0:
         counts.append(f"{run.error_count:,} failed")
     if run.warnings.total > 0:

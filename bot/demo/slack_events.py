@@ -26,8 +26,13 @@ class SlackEvents:
     ) -> None:
         self._http = http
         self._url = events_url
+        self._secret = signing_secret
         self._verifier = SignatureVerifier(signing_secret)
         self.user = user
+
+    def as_user(self, user: str) -> SlackEvents:
+        """The same Slack, sending as another person."""
+        return SlackEvents(self._http, self._url, self._secret, user=user)
 
     async def post(
         self,
@@ -54,12 +59,13 @@ class SlackEvents:
         response_url: str,
         channel: str = "C0DEMOCHAN",
         command: str = "/importrun",
+        team_id: str = TEAM["id"],
         **kw: Any,
     ) -> httpx.Response:
         """Send `/importrun text` as Slack does (form-encoded)."""
         form = {
             "token": "legacy",
-            "team_id": TEAM["id"],
+            "team_id": team_id,
             "team_domain": TEAM["domain"],
             "channel_id": channel,
             "channel_name": "plm-imports",

@@ -47,7 +47,7 @@ class _Failure:
 
 
 class SlackStub:
-    """Records `chat.*`, `views.*`, `auth.test` and response_url posts; failures on demand."""
+    """Records `chat.*`, `views.*`, `auth.test`, `users.info` and response_url posts; failures."""
 
     def __init__(self, *, token: str = "xoxb-local-stub") -> None:
         self.token = token
@@ -58,11 +58,15 @@ class SlackStub:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.url = ""
+        # users.info: anyone not listed is a full member of TEAM_ID; None: user_not_found.
+        self.users: dict[str, dict[str, Any] | None] = {}
+        self.enterprise_id: str | None = None  # auth.test's, for an org-wide install
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve on `host:port`; returns the Web API base URL (for `SLACK_API_URL`)."""
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # users.info and other reads
         app.router.add_post("/response/{key}", self._response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -82,6 +86,29 @@ class SlackStub:
     def response_url(self, key: str = "r1") -> str:
         """A response_url that records what the app posts to it."""
         return f"{self.root}/response/{key}"
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        team_id: str = TEAM_ID,
+        enterprise_id: str | None = None,
+        restricted: bool = False,
+        ultra_restricted: bool = False,
+        stranger: bool = False,
+    ) -> None:
+        """What users.info says of `user_id`: their team, enterprise and guest flags."""
+        user: dict[str, Any] = {
+            "id": user_id,
+            "team_id": team_id,
+            "is_restricted": restricted,
+            "is_ultra_restricted": ultra_restricted,
+        }
+        if enterprise_id:
+            user["enterprise_user"] = {"enterprise_id": enterprise_id, "teams": [team_id]}
+        if stranger:
+            user["is_stranger"] = True
+        self.users[user_id] = user
 
     def fail(
         self, method: str, error: str, *, times: int | None = 1, channel: str | None = None
@@ -137,7 +164,7 @@ class SlackStub:
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        body = await _read_body(request)
+        body = {**request.query, **await _read_body(request)}
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
         status, headers = 200, {}
@@ -173,7 +200,20 @@ class SlackStub:
                 "team_id": TEAM_ID,
                 "user_id": BOT_USER_ID,
                 "bot_id": "B0BOT00001",
+                **(
+                    {"enterprise_id": self.enterprise_id, "is_enterprise_install": True}
+                    if self.enterprise_id
+                    else {}
+                ),
             }
+        if method == "users.info":
+            uid = str(body.get("user", ""))
+            if uid not in self.users:
+                return {"ok": True, "user": {"id": uid, "team_id": TEAM_ID}}
+            found = self.users[uid]
+            return (
+                {"ok": True, "user": found} if found else {"ok": False, "error": "user_not_found"}
+            )
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return {"ok": True, "channel": channel, "ts": ts, "message": {**body, "ts": ts}}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
@@ -15,13 +16,16 @@ from bot.arena.errors import (
     ArenaNotFound,
     ArenaPermissionError,
     ArenaQuotaExceeded,
+    ArenaTooLarge,
     ArenaUnavailable,
+    ArenaUnreadable,
+    FairUseExceeded,
     InvalidGuid,
     RunNumberNotFound,
 )
 from bot.arena.models import Change, ImportRun
 from bot.cards import CardButton, Message, run_card
-from bot.cards.text import escape, slack_date
+from bot.cards.text import escape, inline, slack_date
 from bot.runs.definitions import Definitions
 from bot.settings import Settings
 
@@ -82,6 +86,18 @@ def explain(error: ArenaError) -> str:
             return (
                 f"Arena is not answering right now ({escape(str(error))}); try again in a minute."
             )
+        case ArenaUnreadable(what=what, sent=sent):
+            return f"Arena sent {what} that the bot could not read: {inline(sent, 200)}."
+        case ArenaTooLarge(limit=limit):
+            return (
+                f"Arena's answer was larger than the bot reads ({limit:,} bytes, "
+                "ARENA_MAX_BODY_BYTES); it was left unread."
+            )
+        case FairUseExceeded(per_minute=per_minute, retry_after=retry_after):
+            return (
+                f"You have asked Arena for {per_minute} things in the last minute, your share of "
+                f"the workspace's quota; try again in {max(1, math.ceil(retry_after))} s."
+            )
         case _:
             return f"Arena refused the request: {said or escape(str(error))}."
 
@@ -140,7 +156,15 @@ async def _change_of(deps: Source, run: ImportRun) -> Change | None:
         return None
     try:
         found = await deps.arena.find_change(number)
-    except (ArenaNotFound, ArenaPermissionError, ArenaQuotaExceeded, ArenaUnavailable) as exc:
+    except (
+        ArenaNotFound,
+        ArenaPermissionError,
+        ArenaQuotaExceeded,
+        ArenaUnavailable,
+        ArenaUnreadable,
+        ArenaTooLarge,
+        FairUseExceeded,
+    ) as exc:
         logger.info("change %s: no link (%s)", number, exc)
         return run.change
     return found or run.change

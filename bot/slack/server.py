@@ -11,13 +11,22 @@ from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot import __version__
+from bot.arena.limits import PerPersonBudget
 from bot.settings import Settings
+from bot.slack.access import Access, our_teams
 from bot.slack.app import build_app
+from bot.slack.connections import (
+    FILE_HEADROOM,
+    ConnectionLimits,
+    GuardedSite,
+    raise_open_file_limit,
+)
+from bot.slack.edge import Edge
+from bot.slack.logs import bound_all_handlers
 from bot.watch.poller import Poller
 from bot.watch.store import Store
 from bot.wiring import Runtime
@@ -26,18 +35,21 @@ logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 20.0
+READ_TIMEOUT = 20.0
 
 
 def web_app(
-    app: AsyncApp, *, mode: str, unhealthy: Callable[[], str | None] = lambda: None
+    app: AsyncApp,
+    *,
+    mode: str,
+    signing_secret: str | None = None,
+    read_timeout: float = READ_TIMEOUT,
+    unhealthy: Callable[[], str | None] = lambda: None,
 ) -> web.Application:
-    """The aiohttp application: Slack's endpoint (HTTP mode) and the health check.
+    """The aiohttp application: Slack's endpoint behind the edge (HTTP mode), the health check.
 
     `unhealthy()` says why the bot cannot do its work (the poller's health), or None.
     """
-
-    async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
 
     async def healthz(_: web.Request) -> web.Response:
         reason = unhealthy()
@@ -49,8 +61,24 @@ def web_app(
     server = web.Application()
     server.router.add_get("/healthz", healthz)
     if mode == "http":
-        server.router.add_post(EVENTS_PATH, events)
+        if not signing_secret:
+            raise ValueError("HTTP mode needs the signing secret to check every request")
+        server.router.add_post(EVENTS_PATH, Edge(app, signing_secret, read_timeout=read_timeout))
     return server
+
+
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    """SERVER_MAX_CONNECTIONS, kept below this process's open-file limit."""
+    files = raise_open_file_limit()
+    cap = min(settings.server_max_connections, max(1, files - FILE_HEADROOM))
+    if cap < settings.server_max_connections:
+        logger.warning(
+            "At most %d connections at once (not %d): the open-file limit is %d",
+            cap,
+            settings.server_max_connections,
+            files,
+        )
+    return ConnectionLimits(max_connections=cap, read_timeout=settings.server_read_timeout_seconds)
 
 
 async def serve(settings: Settings, runtime: Runtime) -> None:
@@ -60,31 +88,47 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         settings.require("slack_bot_token", "slack_app_token")
     else:
         settings.require("slack_bot_token", "slack_signing_secret")
+    bound_all_handlers()
+    teams = await our_teams(settings, runtime.slack)
     store = Store(settings.database_url)
     base = replace(runtime.deps, store=store, slack=runtime.slack)
     poller = Poller(base, store=store, slack=runtime.slack)
     deps = replace(base, poller=poller)
-    app = build_app(
-        deps,
-        client=runtime.slack,
-        signing_secret=None
-        if settings.socket_mode or signing is None
-        else signing.get_secret_value(),
-    )
+    secret = None if settings.socket_mode or signing is None else signing.get_secret_value()
+    budget = PerPersonBudget(settings.arena_requests_per_user_per_minute)
+    access = Access(settings, runtime.slack, teams=teams, budget=budget)
+    # The edge (bot/slack/edge.py) checks every signature before Bolt; Bolt need not again.
+    app = build_app(deps, client=runtime.slack, signing_secret=None, access=access)
     mode = "socket" if settings.socket_mode else "http"
+    read_timeout = settings.server_read_timeout_seconds
     runner = web.AppRunner(
-        web_app(app, mode=mode, unhealthy=poller.unhealthy),
+        web_app(
+            app,
+            mode=mode,
+            signing_secret=secret,
+            read_timeout=read_timeout,
+            unhealthy=poller.unhealthy,
+        ),
         access_log=None,
         shutdown_timeout=DRAIN_SECONDS,
+        keepalive_timeout=read_timeout,
     )
     await runner.setup()
-    await web.TCPSite(runner, settings.host, settings.port).start()
+    limits = connection_limits(settings)
+    await GuardedSite(runner, settings.host, settings.port, limits).start()
     socket: AsyncSocketModeHandler | None = None
     if settings.slack_app_token is not None:
         socket = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
         await socket.connect_async()  # type: ignore[no-untyped-call]
     polling = asyncio.create_task(poller.run(), name="poller")
-    logger.info("serving in %s mode on %s:%s", mode, settings.host, settings.port)
+    logger.info(
+        "serving in %s mode on %s:%s for team(s) %s, at most %d connections",
+        mode,
+        settings.host,
+        settings.port,
+        ", ".join(sorted(teams)),
+        limits.max_connections,
+    )
 
     await _until_signalled()
     logger.info("stopping: no new requests; finishing those in flight")
