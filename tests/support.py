@@ -7,7 +7,7 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import httpx
@@ -51,8 +51,15 @@ def bot_env(
 class BotProcess:
     """`python -m bot serve` in a subprocess, ready once `/healthz` answers."""
 
-    def __init__(self, env: Mapping[str, str], workdir: Path) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        workdir: Path,
+        *,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
         self.env = dict(env)
+        self.preexec = preexec
         self.workdir = workdir
         self.base = f"http://127.0.0.1:{env['PORT']}"
         self.proc: asyncio.subprocess.Process | None = None
@@ -70,6 +77,7 @@ class BotProcess:
                 env=self.env,
                 stdout=log,
                 stderr=log,
+                preexec_fn=self.preexec,
             )
         async with httpx.AsyncClient() as http:
             deadline = asyncio.get_running_loop().time() + timeout

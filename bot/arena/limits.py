@@ -71,7 +71,7 @@ class LimitedTransport(httpx.AsyncBaseTransport):
         response = await self._inner.handle_async_request(request)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self._max:
-            await response.aclose()
+            await _Capped(response, self._max).aclose()
             raise ArenaTooLarge(self._max, status=response.status_code)
         return httpx.Response(
             response.status_code,
@@ -94,13 +94,17 @@ class _Capped(httpx.AsyncByteStream):
         self._limit = limit
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        stream = self._response.stream
+        assert isinstance(stream, httpx.AsyncByteStream)
         read = 0
-        async for chunk in self._response.aiter_raw():
+        async for chunk in stream:
             read += len(chunk)
             if read > self._limit:
-                await self._response.aclose()
+                await stream.aclose()
                 raise ArenaTooLarge(self._limit, status=self._response.status_code)
             yield chunk
 
     async def aclose(self) -> None:
-        await self._response.aclose()
+        stream = self._response.stream
+        if isinstance(stream, httpx.AsyncByteStream):
+            await stream.aclose()

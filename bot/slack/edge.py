@@ -46,6 +46,10 @@ class SeenSignatures:
         self._clock = clock
         self._seen: OrderedDict[str, float] = OrderedDict()
 
+    def __len__(self) -> int:
+        """How many signatures are remembered."""
+        return len(self._seen)
+
     def first_time(self, signature: str) -> bool:
         """True the first time `signature` is seen within `ttl`; remembers it."""
         now = self._clock()
