@@ -7,6 +7,7 @@ import resource
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -42,6 +43,16 @@ async def connect(world: World) -> tuple[asyncio.StreamReader, asyncio.StreamWri
 async def closed_by_bot(reader: asyncio.StreamReader, within: float = 15.0) -> bytes:
     """Everything the bot sent until it closed the connection (TimeoutError if it never does)."""
     return await asyncio.wait_for(reader.read(), timeout=within)
+
+
+async def all_closed_by_bot(opened: list[Any], within: float = 20.0) -> None:
+    """Wait until the bot closed every connection that opened (TimeoutError otherwise)."""
+    streams = [conn for conn in opened if isinstance(conn, tuple)]
+    try:
+        await asyncio.wait_for(asyncio.gather(*(r.read() for r, _ in streams)), timeout=within)
+    finally:
+        for _, writer in streams:
+            writer.close()
 
 
 async def healthy(world: World) -> bool:
@@ -96,10 +107,7 @@ async def test_a_connection_flood_logs_a_few_lines(world: World) -> None:
     """Items 4 and 5: 300 connections at once: at most 21 lines about them, then service."""
     before = len(world.bot.output())
     flood = await asyncio.gather(*(connect(world) for _ in range(300)), return_exceptions=True)
-    for opened in flood:
-        if isinstance(opened, tuple):
-            await closed_by_bot(opened[0])
-            opened[1].close()
+    await all_closed_by_bot(flood)
     added = world.bot.output()[before:]
     assert added.count("\n") <= 2 * 21
     assert await healthy(world)
@@ -125,10 +133,7 @@ async def test_at_the_open_file_limit_no_log_storm(tmp_path: Path) -> None:
             *(asyncio.open_connection("127.0.0.1", port) for _ in range(400)),
             return_exceptions=True,
         )
-        for conn in opened:
-            if isinstance(conn, tuple):
-                await asyncio.wait_for(conn[0].read(), timeout=15)
-                conn[1].close()
+        await all_closed_by_bot(opened)
         async with httpx.AsyncClient(timeout=5) as http:
             assert (await http.get(f"{bot.base}/healthz")).status_code == 200
         assert await bot.stop() == 0
@@ -159,3 +164,14 @@ async def test_a_bad_log_level_is_one_sentence(tmp_path: Path) -> None:
     assert "LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'verbose')" in out
     assert "Traceback" not in out
     assert out.count("\n") == 1
+
+
+async def test_garbage_instead_of_http_is_400_without_a_traceback(world: World) -> None:
+    """Item 4: bytes that are not HTTP get a 400 and a closed connection, no stack trace."""
+    reader, writer = await connect(world)
+    writer.write(b"\x16\x03\x01 not http at all\r\n\r\n")
+    await writer.drain()
+    answer = await closed_by_bot(reader)
+    assert answer.split(b"\r\n", 1)[0].endswith(b" 400 Bad Request")
+    writer.close()
+    assert "Traceback" not in world.bot.output()
