@@ -99,7 +99,7 @@ async def test_a_failing_watch_waits_alone(
         assert len(steps) == world.requests(RUN_ROUTE) == len(asked)
         assert gaps(asked)[1:6] == pytest.approx([30, 60, 120, 240, 480])
         said = (await status(world.deps)).text
-        assert f"run {NEW_RUN} of import {SEED_IMPORT_GUID}: Arena sent a response" in said
+        assert f"run {NEW_RUN} of import {SEED_IMPORT_GUID}: Arena sent an import run" in said
 
         world.sim.fail_path(RUN_PATH, None)
         await world.run_for(1200)

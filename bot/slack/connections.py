@@ -18,7 +18,10 @@ from aiohttp import web
 
 logger = logging.getLogger(__name__)
 
-FILE_HEADROOM = 100  # open files kept for the database, Arena, Slack and the logs
+BACKLOG = 128  # connections waiting to be accepted; asyncio accepts this many in one go
+# Open files kept free: the database, Arena, Slack and the logs (100), and one accept burst,
+# which opens its sockets before the cap can close any.
+FILE_HEADROOM = 100 + BACKLOG
 WANTED_FILES = 65_536
 _END_OF_HEADERS = b"\r\n\r\n"
 
@@ -132,7 +135,7 @@ class GuardedSite(web.BaseSite):
         limits: ConnectionLimits,
         **options: Any,
     ) -> None:
-        super().__init__(runner, backlog=1024, **options)
+        super().__init__(runner, backlog=BACKLOG, **options)
         self._host = host
         self._port = port
         self._limits = limits
