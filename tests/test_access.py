@@ -171,7 +171,7 @@ async def test_cached_cards_cost_nothing(world: World) -> None:
 
 async def test_an_answer_above_the_size_cap_is_one_sentence(world: World) -> None:
     """Item 9: an Arena answer above ARENA_MAX_BODY_BYTES is not read, nor cached."""
-    guid = "HUGERUNXXXXXXXXXXXXX"
+    guid = "HUGERUN0000000000000"
     warnings = [{"code": 331, "message": "x" * 400} for _ in range(400)]
     world.arena.add_run(
         SEED_IMPORT_GUID,

@@ -24,6 +24,7 @@ from support import SIGNING_SECRET
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 MARKER = "BODY-MARKER-7f3a"  # text that must never reach the bot's log
+RUN_ROUTE = "GET /imports/{g}/runs/{g}"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -89,13 +90,13 @@ async def settle(world: World, key: str) -> None:
 async def test_a_malformed_timestamp_is_401_and_posts_nowhere(world: World, timestamp: str) -> None:
     """Item 1: an unsigned request with an odd timestamp never makes the bot POST anywhere."""
     key = f"forged-{timestamp.strip() or 'empty'}"
-    before = world.arena.stats.requests
+    before = world.route(RUN_ROUTE)
     body = command_body(world, f"{SEED_IMPORT_GUID} {SEED_RUN_GUID}", key)
     response = await post_raw(world, body, timestamp=timestamp, signature="v0=" + "1" * 64)
     assert response.status_code == 401
     await settle(world, f"after-{key}")
     assert posts_to(world, key) == []
-    assert world.arena.stats.requests == before
+    assert world.route(RUN_ROUTE) == before
     assert "Traceback" not in world.bot.output()
 
 
@@ -284,7 +285,7 @@ async def test_one_odd_field_costs_only_that_field(
     world: World, name: str, fields: dict[str, Any], shown: str
 ) -> None:
     """Item 7: an odd field of Arena's answer is left out or unknown; the card still comes."""
-    guid = ("ODD" + name.upper().replace("-", "") + "X" * 20)[:20]
+    guid = ("ODD" + name.upper().replace("-", "") + "0" * 20)[:20]
     world.arena.add_run(SEED_IMPORT_GUID, odd_run(guid, **fields))
     response = await post_raw(world, command_body(world, f"{SEED_IMPORT_GUID} {guid}", name))
     assert response.status_code == 200
@@ -297,7 +298,7 @@ async def test_one_odd_field_costs_only_that_field(
 
 async def test_an_unreadable_status_says_what_arena_sent(world: World) -> None:
     """Item 7: a run whose status is null fails, saying so, not 'Arena refused the request'."""
-    guid = "ODDSTATUSNULLXXXXXXX"
+    guid = "ODDSTATUSNULL0000000"
     world.arena.add_run(SEED_IMPORT_GUID, odd_run(guid, status=None))
     await post_raw(world, command_body(world, f"{SEED_IMPORT_GUID} {guid}", "status-null"))
     reply = await world.slack.response("status-null")
@@ -307,7 +308,7 @@ async def test_an_unreadable_status_says_what_arena_sent(world: World) -> None:
 
 async def test_a_page_with_one_bad_run_lists_the_others(world: World) -> None:
     """Item 7: `IMPORT` still lists the import's runs when one of them cannot be read."""
-    world.arena.add_run(SEED_IMPORT_GUID, odd_run("ODDPAGESTATUSXXXXXXX", status=["?"]))
+    world.arena.add_run(SEED_IMPORT_GUID, odd_run("ODDPAGESTATUS0000000", status=["?"]))
     await post_raw(world, command_body(world, SEED_IMPORT_GUID, "page"))
     reply = await world.slack.response("page")
     assert reply.body["blocks"][0]["type"] == "header", reply.text
