@@ -132,6 +132,20 @@ async def test_refresh_when_arena_is_down_keeps_the_card(world: World) -> None:
     assert reply.body["replace_original"] is False
 
 
+async def test_refresh_with_the_quota_spent_says_when_in_each_readers_time(world: World) -> None:
+    """The quota sentence keeps its Slack date token (not escaped a second time)."""
+    card = await private_card(world, SEED_IMPORT_GUID, SEED_RUN_GUID, "quota-card")
+    world.arena.set_quota(0)
+    try:
+        await press(world, card, ids.ACTION_REFRESH, key="quota")
+        reply = await world.slack.response("quota")
+    finally:
+        world.arena.set_quota(1000)
+    assert "quota" in reply.text
+    assert "<!date^" in reply.text
+    assert "&lt;" not in reply.text
+
+
 async def test_share_makes_the_private_card_public(world: World) -> None:
     """Share in channel: a public card saying who shared it, then the private one deleted."""
     card = await private_card(world, SEED_IMPORT_GUID, SEED_RUN_GUID, "to-share")

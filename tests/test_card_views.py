@@ -182,8 +182,12 @@ def test_runs_list_shows_newest_ten_with_show_buttons() -> None:
 
 def test_runs_list_orders_by_run_number() -> None:
     """Arena numbers a definition's runs in order: a re-dated old run does not jump ahead."""
-    old_sample = ImportRun(guid="R" * 20, number=14, creation_date_time=NOW - timedelta(days=900))
-    recent = ImportRun(guid="S" * 20, number=10, creation_date_time=NOW - timedelta(hours=1))
+    old_sample = ImportRun(
+        guid="R" * 20, number=14, status="COMPLETE", creation_date_time=NOW - timedelta(days=900)
+    )
+    recent = ImportRun(
+        guid="S" * 20, number=10, status="COMPLETE", creation_date_time=NOW - timedelta(hours=1)
+    )
     data = runs_list(ImportDefinition(guid=IMPORT), [recent, old_sample], now=NOW).to_dict()
     lines = [
         b["text"]["text"] for b in data["blocks"] if b["type"] == "section" and "accessory" in b

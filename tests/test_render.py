@@ -145,7 +145,8 @@ def test_modal_shows_title_blocks_and_paging_buttons() -> None:
         "results": [{"code": 336, "message": f"Row {i}: space stripped."} for i in range(60)],
     }
     run = ImportRun.model_validate(
-        {"guid": "W5NQ8ZT3KD6RX2MB9LPA", "number": 12} | {"warnings": warnings}
+        {"guid": "W5NQ8ZT3KD6RX2MB9LPA", "number": 12, "status": "COMPLETE"}
+        | {"warnings": warnings}
     )
     view = warnings_view(run, import_guid=IMPORT, page_size=40).to_dict()
     rendered = render_view(view)

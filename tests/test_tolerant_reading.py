@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter
@@ -152,9 +153,16 @@ def test_a_page_keeps_every_readable_run(items: list[Any]) -> None:
         for item in items
         if isinstance(item, dict)
         and isinstance(item.get("guid"), str)
-        and isinstance(item.get("status", ""), str)
+        and isinstance(item.get("status"), str)
     )
     assert len(page.results) == readable
+
+
+def test_a_run_without_a_status_is_a_sentence_not_a_finished_run() -> None:
+    """No status at all: the bot cannot say how the run went, so it says what Arena sent."""
+    with pytest.raises(ArenaUnreadable) as caught:
+        _http.parse(RUN, response({"guid": "R9TCQNRT4L47Q9VQWUF3", "totalCount": 3}))
+    assert "status" in explain(caught.value)
 
 
 def test_odd_counts_are_shown_as_unknown() -> None:

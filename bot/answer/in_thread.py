@@ -97,7 +97,7 @@ async def show_named_run(
         found_import, run = await _run_either_way(deps, import_guid, run_guid)
     except ArenaError as exc:
         logger.info("shortcut: %s", exc)
-        await reply_privately(target, error_message(explain(exc)))
+        await reply_privately(target, error_message(explain(exc), markup=True))
         return
     await post_card(deps, client, target, found_import, run)
 
@@ -193,7 +193,7 @@ async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Subm
     try:
         import_guid, run = await submission.pending
     except ArenaError as exc:
-        await reply_privately(submission.target, error_message(explain(exc)))
+        await reply_privately(submission.target, error_message(explain(exc), markup=True))
         return
     except (names.UnknownName, names.AmbiguousName) as exc:
         await reply_privately(submission.target, error_message(_name_problem(exc)))

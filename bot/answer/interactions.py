@@ -68,7 +68,7 @@ async def refresh(
             note=f"Refreshed by {mention(_user(body))} · {now}",
         )
     except ArenaError as exc:
-        await _say_privately(respond, error_message(explain(exc)))
+        await _say_privately(respond, error_message(explain(exc), markup=True))
         return
     if public:
         try:
@@ -90,7 +90,7 @@ async def share(deps: Deps, respond: Respond, body: dict[str, Any]) -> None:
     try:
         card = await run_message(deps, import_guid, run_guid, buttons=PUBLIC_BUTTONS, note=note)
     except ArenaError as exc:
-        await _say_privately(respond, error_message(explain(exc)))
+        await _say_privately(respond, error_message(explain(exc), markup=True))
         return
     thread_ts = body.get("container", {}).get("thread_ts")
     await respond(

@@ -105,13 +105,13 @@ class RunOptions(ArenaModel):
 
 
 class ImportRun(ArenaModel):
-    """One import run (`GET /imports/{g}/runs/{g}`); unknown statuses are kept as-is."""
+    """One import run (`GET /imports/{g}/runs/{g}`); an unknown status is kept, none fails it."""
 
     ESSENTIAL: ClassVar[frozenset[str]] = frozenset({"guid", "status"})
     guid: str
     number: int | None = None
     workspace_id: int | None = None
-    status: str = "UNKNOWN"
+    status: str
     commit: bool = True
     creation_date_time: ArenaTime | None = None
     completion_date_time: ArenaTime | None = None
