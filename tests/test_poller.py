@@ -22,7 +22,7 @@ from helpers_poller import (
     poll_world,
 )
 
-from bot.answer.notify import status
+from bot.answer.status import status
 from bot.arena.models import ImportRun
 from bot.demo.seed import (
     CLEAN_RUN_GUID,

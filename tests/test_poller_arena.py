@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from helpers_poller import NEW_RUN, add_run, gaps, poll_world
 
-from bot.answer.notify import status
+from bot.answer.status import status
 
 LOGIN_ROUTE = "POST /login"
 

@@ -21,7 +21,8 @@ from helpers_poller import (
 )
 
 from bot.answer.commands import Subscribe
-from bot.answer.notify import list_here, status, subscribe
+from bot.answer.notify import list_here, subscribe
+from bot.answer.status import status
 from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID
 from bot.runs.messages import Asker
 
@@ -99,7 +100,7 @@ async def test_a_failing_watch_waits_alone(
         assert len(steps) == world.requests(RUN_ROUTE) == len(asked)
         assert gaps(asked)[1:6] == pytest.approx([30, 60, 120, 240, 480])
         said = (await status(world.deps)).text
-        assert f"run {NEW_RUN} of import {SEED_IMPORT_GUID}: Arena sent an import run" in said
+        assert f"run {NEW_RUN} of *Item Master load*: Arena sent an import run" in said
 
         world.sim.fail_path(RUN_PATH, None)
         await world.run_for(1200)
@@ -117,13 +118,13 @@ async def test_a_failing_import_waits_alone_and_status_names_it(tmp_path: Path) 
         await world.run_for(130)
         assert numbers([p for p in world.posts() if p.body["channel"] == OTHER]) == [3]
         said = (await status(world.deps)).text
-        assert f"import {SEED_IMPORT_GUID}: Arena answered HTTP 500 (3 in a row" in said
+        assert "*Item Master load*: Arena answered HTTP 500 (3 in a row" in said
 
         world.sim.fail_path(RUNS_PATH, None)
         await world.run_for(600)
         assert numbers([p for p in world.posts() if p.body["channel"] == CHANNEL]) == [16]
         said = (await status(world.deps)).text
-        assert f"import {SEED_IMPORT_GUID}: Arena answered HTTP 500 (working again" in said
+        assert "*Item Master load*: Arena answered HTTP 500 (working again" in said
 
 
 @pytest.mark.parametrize(

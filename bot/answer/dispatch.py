@@ -6,7 +6,7 @@ import asyncio
 import logging
 from typing import assert_never
 
-from bot.answer import browse, names, notify
+from bot.answer import browse, names, notify, status
 from bot.answer.commands import (
     Command,
     Help,
@@ -89,7 +89,7 @@ async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
         case ListWatches():
             return await notify.list_here(deps, asker)
         case Status():
-            return await notify.status(deps)
+            return await status.status(deps)
         case Help(problem=problem, markup=markup):
             # A mistake costs no request: its examples come from the list if already read.
             examples = await names.example_names(deps.definitions, ask_arena=problem is None)

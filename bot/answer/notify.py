@@ -9,13 +9,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import browse
 from bot.answer.commands import RunNumber, Subscribe
-from bot.arena.errors import ArenaError
 from bot.arena.models import ImportRun
 from bot.cards import CardButton, Message
 from bot.cards.common import section
-from bot.cards.text import escape, inline, mention, plural, slack_date
+from bot.cards.text import escape, inline, mention
 from bot.deps import Deps, Polling
-from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, card_for, explain
+from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, card_for
 from bot.runs.posting import CANNOT_POST, slack_error
 from bot.watch.store import Store
 from bot.watch.subscriptions import ARENA_FORBIDDEN, ARENA_GONE
@@ -218,34 +217,3 @@ def _stopped(reason: str) -> str:
     if reason == ARENA_FORBIDDEN:
         return "the bot's Arena user may no longer see this import"
     return f"Slack said `{escape(reason)}`"
-
-
-async def status(deps: Deps) -> Message:
-    """Arena reachable?, requests left and the reset, polling state, watches and subscriptions."""
-    try:
-        await deps.arena.login()
-        reach = "Arena: reachable, signed in."
-    except ArenaError as exc:
-        reach = f"Arena: {explain(exc)}"
-        if wait := deps.arena.login_gate.closed_for:
-            reach += f" The bot tries to sign in again in {wait:.0f} s."
-    quota = deps.arena.quota
-    left = f"{quota.remaining:,}" if quota.remaining is not None else "unknown (no request yet)"
-    limit = f" of {quota.limit:,}" if quota.limit else ""
-    reset = f", resets {slack_date(quota.reset_at)}" if quota.reset_at else ""
-    lines = [reach, f"Requests left today: {left}{limit}{reset}."]
-    if deps.poller is not None and deps.store is not None:
-        poller = deps.poller
-        last = slack_date(poller.last_poll_at) if poller.last_poll_at else "not yet"
-        paced = poller.pace
-        until = f" until {slack_date(paced.paused_until)}" if paced.paused_until else ""
-        lines.append(f"Polling: {paced.reason}{until}; last poll {last}.")
-        problems = poller.problems()
-        if problems:
-            lines.append("Last errors:")
-            lines += [f"• {escape(line)}" for line in problems[:10]]
-        lines.append(
-            f"Pending: {plural(len(deps.store.pending_watches()), 'watched run')}, "
-            f"{plural(len(deps.store.subscriptions()), 'subscription')}."
-        )
-    return _say("\n".join(lines))
