@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from bot.arena.client import ArenaClient
 from bot.arena.limits import LimitedTransport
 from bot.deps import Deps
 from bot.settings import Settings
+from bot.watch.store import Store, open_store
 
 USER_AGENT = f"importrun-bot/{__version__} (+https://github.com/importrun-bot)"
 
@@ -67,6 +69,7 @@ class Runtime:
 
     deps: Deps
     slack: AsyncWebClient
+    store: Store | None = None
 
 
 @asynccontextmanager
@@ -90,7 +93,20 @@ async def open_arena(settings: Settings, **options: Any) -> AsyncIterator[ArenaC
 
 
 @asynccontextmanager
-async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
-    """Open the Arena session lazily; on exit log out of Arena and close connections."""
-    async with open_arena(settings) as arena:
-        yield Runtime(deps=Deps(settings=settings, arena=arena), slack=slack_client(settings))
+async def opened_store(settings: Settings) -> AsyncIterator[Store]:
+    """The store of DATABASE_URL, migrated; closed on exit (DatabaseError: one sentence)."""
+    store = await open_store(settings.database_url)
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, with_store: bool = False) -> AsyncIterator[Runtime]:
+    """Open the Arena session lazily (and the store, for `serve`); on exit close them."""
+    async with contextlib.AsyncExitStack() as stack:
+        store = await stack.enter_async_context(opened_store(settings)) if with_store else None
+        arena = await stack.enter_async_context(open_arena(settings))
+        deps = Deps(settings=settings, arena=arena, store=store)
+        yield Runtime(deps=deps, slack=slack_client(settings), store=store)

@@ -1,10 +1,13 @@
-"""Fixtures shared by the tests: a fake clock and a running, seeded Arena simulator."""
+"""Fixtures shared by the tests: a fake clock, a seeded Arena simulator, the databases."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
+from helpers_postgres import PostgresServer, running_postgres
 
 from bot.demo.simulator import ArenaSimulator, FakeClock
 
@@ -24,3 +27,23 @@ async def arena_sim(fake_clock: FakeClock) -> AsyncIterator[ArenaSimulator]:
         yield simulator
     finally:
         await simulator.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session; without one, skip (fail under CI=true)."""
+    with running_postgres() as server:
+        if isinstance(server, str):
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(f"CI needs PostgreSQL: {server}", pytrace=False)
+            pytest.skip(server)
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each back end: a SQLite file (its folder not made yet), a schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'bot.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.fresh_url()

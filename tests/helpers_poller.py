@@ -1,4 +1,4 @@
-"""A real `Poller` on a fake clock: Arena simulator and Slack stub over HTTP, SQLite in tmp_path."""
+"""A real `Poller` on a fake clock: Arena simulator and Slack stub over HTTP, a real database."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.deps import Deps
 from bot.runs.messages import Asker
 from bot.settings import Settings
 from bot.watch.poller import Poller
-from bot.watch.store import Store, Watch
+from bot.watch.store import Store, Watch, open_store
 from bot.wiring import slack_client
 
 CHANNEL = "C0WATCHERS"
@@ -66,9 +66,9 @@ class PollWorld:
         while self.now() < end:
             await self.tick()
 
-    def watch(self, run_guid: str, *, import_guid: str = SEED_IMPORT_GUID) -> Watch:
+    async def watch(self, run_guid: str, *, import_guid: str = SEED_IMPORT_GUID) -> Watch:
         """A watch as `/importrun watch` leaves it: the card at a ts, polled from now on."""
-        return self.store.add_watch(
+        return await self.store.add_watch(
             channel=CHANNEL,
             import_guid=import_guid,
             run_guid=run_guid,
@@ -117,14 +117,16 @@ def gaps(times: list[float]) -> list[float]:
 
 
 @asynccontextmanager
-async def poll_world(tmp_path: Path, **settings: Any) -> AsyncIterator[PollWorld]:
-    """Start the seeded simulator and the Slack stub; a poller over a SQLite file in tmp_path."""
+async def poll_world(database: Path | str, **settings: Any) -> AsyncIterator[PollWorld]:
+    """Start the seeded simulator and the Slack stub; a poller over `database` (a URL, or a
+    folder for a SQLite file)."""
     clock = FakeClock()
     sim = ArenaSimulator(clock=clock)
     slack = SlackStub()
     await sim.start()
     await slack.start()
-    store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+    url = database if isinstance(database, str) else f"sqlite:///{database / 'bot.db'}"
+    store = await open_store(url)
     try:
         config = Settings(
             _env_file=None,
@@ -145,7 +147,7 @@ async def poll_world(tmp_path: Path, **settings: Any) -> AsyncIterator[PollWorld
             )
             yield PollWorld(sim, clock, slack, store, replace(base, poller=poller), poller)
     finally:
-        store.close()
+        await store.close()
         await slack.stop()
         await sim.stop()
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,16 +28,16 @@ from bot.demo.seed import (
     SEED_IMPORT_GUID,
 )
 from bot.watch.poller import Poller, outcome
-from bot.watch.store import Store
+from bot.watch.store import open_store
 
 # Watches
 
 
-async def test_finished_watch_updates_its_card_once_and_replies_once(tmp_path: Path) -> None:
+async def test_finished_watch_updates_its_card_once_and_replies_once(database_url: str) -> None:
     """The card is rewritten in place with the outcome; one thread reply mentions the asker."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=100, errorCount=3, successCount=1_997)
-        watch = world.watch(NEW_RUN)
+        watch = await world.watch(NEW_RUN)
         await world.run_for(90)
         assert world.slack.calls == []
 
@@ -52,7 +51,7 @@ async def test_finished_watch_updates_its_card_once_and_replies_once(tmp_path: P
         assert (reply.body["channel"], reply.body["thread_ts"]) == (CHANNEL, watch.message_ts)
         assert f"<@{USER}>" in reply.text
         assert "3 failed" in reply.text
-        assert world.store.pending_watches() == []
+        assert await world.store.pending_watches() == []
 
         requests = world.sim.stats.requests
         await world.run_for(3600)
@@ -60,28 +59,28 @@ async def test_finished_watch_updates_its_card_once_and_replies_once(tmp_path: P
         assert world.sim.stats.requests == requests
 
 
-async def test_a_watched_run_is_read_in_its_imports_list_every_interval(tmp_path: Path) -> None:
+async def test_a_watched_run_is_read_in_its_imports_list_every_interval(database_url: str) -> None:
     """While a watched run goes on, its import's runs list is read every POLL_INTERVAL_SECONDS
     (one request a poll, for every watch of the import); the run's own GET is not used."""
-    async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
+    async with poll_world(database_url, poll_max_interval_seconds=600) as world:
         add_run(world.sim, NEW_RUN, finishes_after=4 * 3600)
         add_run(world.sim, NEWER_RUN, finishes_after=3 * 3600)
-        world.watch(NEW_RUN)
-        world.watch(NEWER_RUN)
+        await world.watch(NEW_RUN)
+        await world.watch(NEWER_RUN)
         waits = gaps(await world.poll_times(3600, RUNS_ROUTE))
         assert waits == pytest.approx([30.0] * 119)
         assert world.requests(RUN_ROUTE) == 0
         assert world.slack.calls == []
 
 
-async def test_a_watched_run_the_list_cannot_show_gets_its_own_reads(tmp_path: Path) -> None:
+async def test_a_watched_run_the_list_cannot_show_gets_its_own_reads(database_url: str) -> None:
     """A watched run with more than 400 newer runs: the list cannot reach it, so it is read on
     its own, 30 s then half as long again each time, and announced when it finishes."""
-    async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
+    async with poll_world(database_url, poll_max_interval_seconds=600) as world:
         add_run(world.sim, NEW_RUN, finishes_after=3000)
         for n in range(401):
             add_run(world.sim, f"MANYRUNQ8ZT4KD6R{n:04d}", finishes_after=None)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         waits = gaps(await world.poll_times(2400, RUN_ROUTE))
         # 30 s, then at least 45, 67.5, 101.25 s: each at the first read of the import after
         assert waits[:4] == pytest.approx([30, 60, 90, 120])
@@ -91,23 +90,23 @@ async def test_a_watched_run_the_list_cannot_show_gets_its_own_reads(tmp_path: P
         assert "run #17" in update.text
 
 
-async def test_a_card_cut_short_by_a_crash_only_gets_its_reply(tmp_path: Path) -> None:
+async def test_a_card_cut_short_by_a_crash_only_gets_its_reply(database_url: str) -> None:
     """Restarted after the card was updated but before the reply: the reply, no second update."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=None)
-        watch = world.watch(NEW_RUN)
-        world.store.advance_watch(watch.id, 1)
+        watch = await world.watch(NEW_RUN)
+        await world.store.advance_watch(watch.id, 1)
         await world.run_for(120)
         assert world.slack.calls_to("chat.update") == []
         [reply] = world.posts()
         assert reply.body["thread_ts"] == watch.message_ts
 
 
-async def test_a_deleted_card_is_posted_anew_and_the_reply_goes_under_it(tmp_path: Path) -> None:
+async def test_a_deleted_card_is_posted_anew_and_the_reply_goes_under_it(database_url: str) -> None:
     """`message_not_found` on chat.update: a fresh card in the channel, the reply in its thread."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=40)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         world.slack.fail("chat.update", "message_not_found")
         await world.run_for(120)
         [update] = world.slack.calls_to("chat.update")
@@ -121,12 +120,12 @@ async def test_a_deleted_card_is_posted_anew_and_the_reply_goes_under_it(tmp_pat
         assert len(world.slack.calls) == 3
 
 
-async def test_a_reply_slack_refuses_ends_the_watch(tmp_path: Path) -> None:
+async def test_a_reply_slack_refuses_ends_the_watch(database_url: str) -> None:
     """The bot removed from the channel before the reply: tried once, then the watch ends and
     the person who asked is told directly."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=40)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         world.slack.fail("chat.postMessage", "not_in_channel", times=None, channel=CHANNEL)
         await world.run_for(3600)
         assert len(world.slack.calls_to("chat.update")) == 1
@@ -135,14 +134,14 @@ async def test_a_reply_slack_refuses_ends_the_watch(tmp_path: Path) -> None:
         assert told.body["channel"] == USER
         assert "your watch of run" in told.text
         assert "/invite @importrun" in told.text
-        assert world.store.pending_watches() == []
+        assert await world.store.pending_watches() == []
 
 
-async def test_a_reply_slack_fails_is_retried_later_and_sent_once(tmp_path: Path) -> None:
+async def test_a_reply_slack_fails_is_retried_later_and_sent_once(database_url: str) -> None:
     """A passing Slack error on the reply: tried again at the next poll, not in a tight loop."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=40)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         world.slack.fail("chat.postMessage", "internal_error", times=1)
         await world.run_for(3600)
         assert len(world.slack.calls_to("chat.update")) == 1
@@ -150,10 +149,10 @@ async def test_a_reply_slack_fails_is_retried_later_and_sent_once(tmp_path: Path
         assert len(world.posts()) == 1
 
 
-async def test_a_run_arena_forgot_ends_its_watch_with_a_note(tmp_path: Path) -> None:
+async def test_a_run_arena_forgot_ends_its_watch_with_a_note(database_url: str) -> None:
     """A watched run Arena no longer has: one reply saying so, then no more requests for it."""
-    async with poll_world(tmp_path) as world:
-        watch = world.watch("GQNEXISTQ8ZT4KD6RX2M")
+    async with poll_world(database_url) as world:
+        watch = await world.watch("GQNEXISTQ8ZT4KD6RX2M")
         await world.run_for(60)
         [note] = world.posts()
         assert note.body["thread_ts"] == watch.message_ts
@@ -164,18 +163,18 @@ async def test_a_run_arena_forgot_ends_its_watch_with_a_note(tmp_path: Path) -> 
         assert len(world.slack.calls) == 1
 
 
-async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> None:
+async def test_a_restarted_poller_announces_nothing_twice(database_url: str) -> None:
     """A new process on the same database: what was announced stays announced; new runs go out."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         add_run(world.sim, NEW_RUN, finishes_after=60)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(300)
         assert numbers(world.posts()) == [16]  # #17's announcement is its watched card
         assert len(world.slack.calls_to("chat.update")) == 1
         assert len(world.posts()) == 3  # the subscription's notice, #16 and the thread reply
 
-        store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+        store = await open_store(database_url)
         try:
             again = Poller(
                 world.deps,
@@ -188,15 +187,15 @@ async def test_a_restarted_poller_announces_nothing_twice(tmp_path: Path) -> Non
             for _ in range(20):
                 world.clock.advance(await again.tick())
         finally:
-            store.close()
+            await store.close()
         assert numbers(world.posts()) == [16, 18]
         assert len(world.slack.calls_to("chat.update")) == 1
         assert len(world.posts()) == 4
 
 
-async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path) -> None:
+async def test_run_polls_on_its_own_until_the_watch_is_announced(database_url: str) -> None:
     """`run()` with an injected sleep that moves the fake clock: the loop the server starts."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
 
         async def sleep(seconds: float) -> None:
             world.clock.advance(seconds)
@@ -211,7 +210,7 @@ async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path)
             sleep=sleep,
         )
         add_run(world.sim, NEW_RUN, finishes_after=200)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         task = asyncio.create_task(poller.run())
         try:
             await world.slack.wait_until(lambda: len(world.posts()) == 1)
@@ -226,11 +225,11 @@ async def test_run_polls_on_its_own_until_the_watch_is_announced(tmp_path: Path)
 # Arena
 
 
-async def test_polling_backs_off_while_arena_is_down(tmp_path: Path) -> None:
+async def test_polling_backs_off_while_arena_is_down(database_url: str) -> None:
     """503s for ten minutes: a few tries, `status` says why, and the run is announced after."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=300)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(40)
         world.sim.fail_next(10_000)
         asked = world.sim.stats.requests
@@ -248,12 +247,12 @@ async def test_polling_backs_off_while_arena_is_down(tmp_path: Path) -> None:
         assert world.poller.problems() == []  # announced: the import is no longer polled
 
 
-async def test_a_quota_near_zero_pauses_polling_until_the_reset(tmp_path: Path) -> None:
+async def test_a_quota_near_zero_pauses_polling_until_the_reset(database_url: str) -> None:
     """At the reserve: no Arena request until the reset time; `status` says so; then it resumes."""
-    async with poll_world(tmp_path, arena_quota_reserve=200) as world:
+    async with poll_world(database_url, arena_quota_reserve=200) as world:
         reset_at = world.clock() + timedelta(hours=2)
         add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         world.sim.set_quota(150, reset_at=reset_at)
         await world.run_for(40)  # the first poll learns "149 left" from Arena's headers
         asked = world.sim.stats.requests
@@ -275,11 +274,11 @@ async def test_a_quota_near_zero_pauses_polling_until_the_reset(tmp_path: Path) 
         assert "finished" in world.posts()[0].text
 
 
-async def test_a_person_is_answered_while_polling_is_paused(tmp_path: Path) -> None:
+async def test_a_person_is_answered_while_polling_is_paused(database_url: str) -> None:
     """Pausing is the poller's; a person's question still reaches Arena."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         world.sim.set_quota(10, reset_at=world.clock() + timedelta(hours=2))
         await world.run_for(60)  # the poll at 30 s learns "9 left"; the next tick pauses
         await world.tick()
@@ -287,7 +286,7 @@ async def test_a_person_is_answered_while_polling_is_paused(tmp_path: Path) -> N
         run = await world.deps.arena.get_run(SEED_IMPORT_GUID, CLEAN_RUN_GUID)
         assert run.number == 15
         assert world.sim.requests_remaining < 10
-        assert world.store.pending_watches()[0].run_guid == NEW_RUN
+        assert (await world.store.pending_watches())[0].run_guid == NEW_RUN
 
 
 @pytest.mark.parametrize(

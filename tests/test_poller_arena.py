@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from helpers_poller import NEW_RUN, add_run, gaps, poll_world
@@ -15,12 +14,12 @@ from bot.answer.status import status
 LOGIN_ROUTE = "POST /login"
 
 
-async def test_a_429_with_a_reset_in_2100_pauses_an_hour_not_until_2100(tmp_path: Path) -> None:
+async def test_a_429_with_a_reset_in_2100_pauses_an_hour_not_until_2100(database_url: str) -> None:
     """A garbled reset time counts as unknown: `status` shows the pause and its cause at once,
     polling looks again within the hour, and resumes when Arena answers again."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(40)
         world.sim.set_quota(0, reset_at=datetime(2100, 1, 1, tzinfo=UTC))
         await world.run_for(30)  # the next read gets the 429
@@ -40,14 +39,14 @@ async def test_a_429_with_a_reset_in_2100_pauses_an_hour_not_until_2100(tmp_path
 
 
 async def test_a_refused_login_backs_off_and_people_are_told(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The password changed: logins are tried 1, 2, 4, … minutes apart (up to an hour), one log
     line each; a person's command meanwhile tries no login and gets one sentence; /healthz's
     check names it; the password fixed, the watch is announced."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=4 * 3600)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(40)
         world.sim.password = "rotated-by-an-admin"
         world.sim.expire_sessions()

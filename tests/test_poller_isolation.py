@@ -4,7 +4,6 @@ Arena simulator and the Slack stub over HTTP, SQLite in tmp_path."""
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 from helpers_poller import (
@@ -32,15 +31,15 @@ RUN_PATH = f"/imports/{SEED_IMPORT_GUID}/runs/{NEW_RUN}"
 RUNS_PATH = f"/imports/{SEED_IMPORT_GUID}/runs"
 
 
-async def test_watches_and_a_subscription_share_one_read_per_poll(tmp_path: Path) -> None:
+async def test_watches_and_a_subscription_share_one_read_per_poll(database_url: str) -> None:
     """Two watched runs and a subscription of one import: at most one runs-list request per
     poll, no run's own GET; each watched card is updated once, the subscription posts no copy."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         add_run(world.sim, NEW_RUN, finishes_after=100)  # #17
         add_run(world.sim, NEWER_RUN, finishes_after=200)  # #18
-        world.watch(NEW_RUN)
-        world.watch(NEWER_RUN)
+        await world.watch(NEW_RUN)
+        await world.watch(NEWER_RUN)
         per_poll = []
         end = world.now() + 900
         while world.now() < end:
@@ -54,11 +53,11 @@ async def test_watches_and_a_subscription_share_one_read_per_poll(tmp_path: Path
         assert numbers(world.posts()) == [16]
 
 
-async def test_a_list_entry_cut_short_gets_one_fresh_read_for_the_card(tmp_path: Path) -> None:
+async def test_a_list_entry_cut_short_gets_one_fresh_read_for_the_card(database_url: str) -> None:
     """Warnings cut short in the list: the run's own GET, once, for the card."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=50, **CUT_SHORT)
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(600)
         assert world.requests(RUN_ROUTE) == 1
         [update] = world.slack.calls_to("chat.update")
@@ -66,18 +65,18 @@ async def test_a_list_entry_cut_short_gets_one_fresh_read_for_the_card(tmp_path:
 
 
 async def test_a_failing_watch_waits_alone(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """One watched run whose own GET fails (500, then an unreadable body): the other watched
     run and another import's subscription are announced on time; the failing run is asked once
     per backoff step (30 s, doubling), one log line each; healed, it is announced once."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await subscribe(world.deps, Asker(USER, OTHER), Subscribe(BOM_IMPORT_GUID, "all"))
         add_run(world.sim, NEW_RUN, finishes_after=40, **CUT_SHORT)
         add_run(world.sim, NEWER_RUN, finishes_after=70)
         add_run(world.sim, "N6WRUNQ8ZT4KD6RX2MBA", finishes_after=70, import_guid=BOM_IMPORT_GUID)
-        world.watch(NEW_RUN)
-        world.watch(NEWER_RUN)
+        await world.watch(NEW_RUN)
+        await world.watch(NEWER_RUN)
         world.sim.fail_path(RUN_PATH, 500)
         asked: list[float] = []
         on_time = False
@@ -107,10 +106,10 @@ async def test_a_failing_watch_waits_alone(
         assert [("#17" in u.text) for u in world.slack.calls_to("chat.update")] == [False, True]
 
 
-async def test_a_failing_import_waits_alone_and_status_names_it(tmp_path: Path) -> None:
+async def test_a_failing_import_waits_alone_and_status_names_it(database_url: str) -> None:
     """An import whose runs list answers 500: another import's subscription goes on; `status`
     shows the failing import's last error and how many in a row."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         await subscribe(world.deps, Asker(USER, OTHER), Subscribe(BOM_IMPORT_GUID, "all"))
         world.sim.fail_path(RUNS_PATH, 500)
@@ -139,14 +138,14 @@ async def test_a_failing_import_waits_alone_and_status_names_it(tmp_path: Path) 
     ],
 )
 async def test_an_import_arena_no_longer_shows_ends_its_watches_and_subscriptions(
-    tmp_path: Path, break_it: str, said: str, listed: str
+    database_url: str, break_it: str, said: str, listed: str
 ) -> None:
     """3012 (deleted) or 403 on the runs list: a note in the subscribed channel and under the
     watched card, the subscription listed as stopped with why, and no more requests."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         add_run(world.sim, NEW_RUN, finishes_after=3600)
-        watch = world.watch(NEW_RUN)
+        watch = await world.watch(NEW_RUN)
         await world.run_for(60)
         if break_it == "deleted":
             world.sim.remove_import(SEED_IMPORT_GUID)
@@ -164,14 +163,14 @@ async def test_an_import_arena_no_longer_shows_ends_its_watches_and_subscription
         asked = world.sim.stats.requests
         await world.run_for(3600)
         assert world.sim.stats.requests == asked
-        assert world.store.pending_watches() == []
+        assert await world.store.pending_watches() == []
 
 
-async def test_a_status_arena_does_not_document_is_final(tmp_path: Path) -> None:
+async def test_a_status_arena_does_not_document_is_final(database_url: str) -> None:
     """CANCELLED: the watch ends; the card and the reply show the status as Arena gave it."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=60, status="CANCELLED")
-        world.watch(NEW_RUN)
+        await world.watch(NEW_RUN)
         await world.run_for(120)
         [update] = world.slack.calls_to("chat.update")
         assert "CANCELLED" in str(update.body["blocks"])

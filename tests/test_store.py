@@ -1,15 +1,27 @@
-"""The SQLite store: what is asked for survives a restart; each run is settled once per channel."""
+"""The store, on SQLite and on PostgreSQL: what is asked for survives a restart; each run is
+settled once per channel; one poller holds the lease; one Arena session is shared."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.watch.records import SubscriptionFilter
-from bot.watch.store import Store, Subscription, Watch, database_path
+from bot.watch.store import (
+    DatabaseError,
+    Store,
+    StoreError,
+    Subscription,
+    Watch,
+    database_path,
+    open_store,
+)
 
 CHANNEL = "C0WATCHERS"
 OTHER = "C0ELSEWHER"
@@ -18,26 +30,32 @@ RUN = "R9TCQNRT4L47Q9VQWUF3"
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    """A database file that does not exist yet, in a folder that does not exist yet."""
+def url(database_url: str) -> str:
+    """An empty database of each back end (SQLite: a file in a folder not made yet)."""
+    return database_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet, in a folder that does not exist yet."""
     return f"sqlite:///{tmp_path / 'data' / 'bot.db'}"
 
 
 @pytest.fixture
-def store(url: str) -> Iterator[Store]:
+async def store(url: str) -> AsyncIterator[Store]:
     """An open store, closed afterwards."""
-    opened = Store(url)
+    opened = await open_store(url)
     try:
         yield opened
     finally:
-        opened.close()
+        await opened.close()
 
 
-def add_watch(
+async def add_watch(
     store: Store, *, channel: str = CHANNEL, ts: str = "1.000001", now: float = 0.0
 ) -> Watch:
     """A watch of RUN in `channel`."""
-    return store.add_watch(
+    return await store.add_watch(
         channel=channel,
         import_guid=IMPORT,
         run_guid=RUN,
@@ -48,7 +66,7 @@ def add_watch(
     )
 
 
-def subscribe(
+async def subscribe(
     store: Store,
     *,
     filter: SubscriptionFilter = "all",
@@ -56,7 +74,7 @@ def subscribe(
     settled: tuple[str, ...] = (),
 ) -> tuple[Subscription, bool]:
     """Subscribe CHANNEL to IMPORT."""
-    return store.subscribe(
+    return await store.subscribe(
         channel=CHANNEL,
         import_guid=IMPORT,
         filter=filter,
@@ -76,23 +94,25 @@ def subscribe(
         ("sqlite:///:memory:", ":memory:"),
     ],
 )
-def test_database_path_reads_sqlite_urls(url: str, path: str) -> None:
+async def test_database_path_reads_sqlite_urls(url: str, path: str) -> None:
     """Three slashes and a relative path, four and an absolute one, or memory."""
     assert database_path(url) == path
 
 
-@pytest.mark.parametrize("url", ["postgresql://db/bot", "bot.db", "sqlite://bot.db"])
-def test_other_database_urls_are_refused_with_a_sentence(url: str) -> None:
-    """Only SQLite is built in, and the message says what was given."""
-    with pytest.raises(ValueError, match="DATABASE_URL must start with sqlite:///") as caught:
-        database_path(url)
+@pytest.mark.parametrize("url", ["mysql://db/bot", "bot.db", "sqlite://bot.db"])
+async def test_other_database_urls_are_refused_with_a_sentence(url: str) -> None:
+    """SQLite and PostgreSQL are built in, and the message says what was given."""
+    with pytest.raises(DatabaseError, match="DATABASE_URL must start with sqlite:///") as caught:
+        await open_store(url)
     assert repr(url) in str(caught.value)
 
 
-def test_the_file_is_created_in_wal_mode(store: Store, url: str) -> None:
+async def test_the_file_is_created_in_wal_mode(sqlite_url: str) -> None:
     """The folder is made; the journal is WAL (readers never block the poller's writes)."""
-    path = Path(database_path(url))
-    assert path.is_file()
+    store = await open_store(sqlite_url)
+    await store.close()
+    path = Path(database_path(sqlite_url))
+    assert path.is_file()  # noqa: ASYNC240
     check = sqlite3.connect(path)
     try:
         assert check.execute("PRAGMA journal_mode").fetchone() == ("wal",)
@@ -100,136 +120,136 @@ def test_the_file_is_created_in_wal_mode(store: Store, url: str) -> None:
         check.close()
 
 
-def test_an_in_memory_store_works() -> None:
+async def test_an_in_memory_store_works() -> None:
     """`sqlite:///:memory:` for tests and trials: nothing written to disk."""
-    store = Store("sqlite:///:memory:")
+    store = await open_store("sqlite:///:memory:")
     try:
-        add_watch(store)
-        subscribe(store)
-        assert len(store.pending_watches()) == 1
-        assert len(store.subscriptions()) == 1
+        await add_watch(store)
+        await subscribe(store)
+        assert len(await store.pending_watches()) == 1
+        assert len(await store.subscriptions()) == 1
     finally:
-        store.close()
+        await store.close()
 
 
-def test_everything_survives_reopening_the_file(url: str) -> None:
+async def test_everything_survives_reopening_the_file(url: str) -> None:
     """Watches with their stage and schedule, subscriptions, announced runs: all still there."""
-    first = Store(url)
-    watch = add_watch(first, now=100.0)
-    first.advance_watch(watch.id, 1)
-    first.reschedule_watch(watch.id, next_poll_at=245.0, interval=67.5)
-    subscription, _ = subscribe(first, filter="failures", settled=("OLDRUNQ8ZT4KD6RX2MBA",))
-    first.advance_since(subscription.id, 17)
-    first.mark_announced(CHANNEL, RUN, now=200.0, posted=True)
-    first.close()
+    first = await open_store(url)
+    watch = await add_watch(first, now=100.0)
+    await first.advance_watch(watch.id, 1)
+    await first.reschedule_watch(watch.id, next_poll_at=245.0, interval=67.5)
+    subscription, _ = await subscribe(first, filter="failures", settled=("OLDRUNQ8ZT4KD6RX2MBA",))
+    await first.advance_since(subscription.id, 17)
+    await first.mark_announced(CHANNEL, RUN, now=200.0, posted=True)
+    await first.close()
 
-    second = Store(url)
+    second = await open_store(url)
     try:
-        [again] = second.pending_watches()
+        [again] = await second.pending_watches()
         assert (again.id, again.stage, again.next_poll_at, again.interval) == (
             watch.id,
             1,
             245.0,
             67.5,
         )
-        [sub] = second.subscriptions(CHANNEL)
+        [sub] = await second.subscriptions(CHANNEL)
         assert (sub.filter, sub.since_number) == ("failures", 17)
-        assert second.was_announced(CHANNEL, RUN)
-        assert second.was_announced(CHANNEL, "OLDRUNQ8ZT4KD6RX2MBA")
+        assert await second.was_announced(CHANNEL, RUN)
+        assert await second.was_announced(CHANNEL, "OLDRUNQ8ZT4KD6RX2MBA")
     finally:
-        second.close()
+        await second.close()
 
 
-def test_a_watch_is_pending_until_its_reply_is_sent(store: Store) -> None:
+async def test_a_watch_is_pending_until_its_reply_is_sent(store: Store) -> None:
     """Stage 0 → 1 (card updated) → 2 (reply sent, no longer pending); never backwards."""
-    watch = add_watch(store, now=1000.0)
+    watch = await add_watch(store, now=1000.0)
     assert (watch.stage, watch.next_poll_at) == (0, 1030.0)
-    store.advance_watch(watch.id, 1)
-    store.advance_watch(watch.id, 0)
-    assert store.pending_watches()[0].stage == 1
-    store.advance_watch(watch.id, 2)
-    assert store.pending_watches() == []
+    await store.advance_watch(watch.id, 1)
+    await store.advance_watch(watch.id, 0)
+    assert (await store.pending_watches())[0].stage == 1
+    await store.advance_watch(watch.id, 2)
+    assert await store.pending_watches() == []
 
 
-def test_watching_the_same_run_again_replaces_the_watch(store: Store) -> None:
+async def test_watching_the_same_run_again_replaces_the_watch(store: Store) -> None:
     """One watch per run and channel: the newer card and asker win, and it is pending again."""
-    first = add_watch(store, ts="1.000001")
-    store.advance_watch(first.id, 2)
-    second = add_watch(store, ts="2.000002")
+    first = await add_watch(store, ts="1.000001")
+    await store.advance_watch(first.id, 2)
+    second = await add_watch(store, ts="2.000002")
     assert second.id == first.id
     assert (second.message_ts, second.stage) == ("2.000002", 0)
-    add_watch(store, channel=OTHER)
-    assert len(store.pending_watches()) == 2
-    assert [w.channel for w in store.pending_watches(OTHER)] == [OTHER]
+    await add_watch(store, channel=OTHER)
+    assert len(await store.pending_watches()) == 2
+    assert [w.channel for w in await store.pending_watches(OTHER)] == [OTHER]
 
 
-def test_a_moved_or_dropped_watch(store: Store) -> None:
+async def test_a_moved_or_dropped_watch(store: Store) -> None:
     """A card posted anew moves the watch; a dropped watch is gone."""
-    watch = add_watch(store)
-    store.move_watch(watch.id, "9.000009")
-    assert store.watch_ts(watch.id) == "9.000009"
-    store.drop_watch(watch.id)
-    assert store.watch_ts(watch.id) is None
-    assert store.pending_watches() == []
+    watch = await add_watch(store)
+    await store.move_watch(watch.id, "9.000009")
+    assert await store.watch_ts(watch.id) == "9.000009"
+    await store.drop_watch(watch.id)
+    assert await store.watch_ts(watch.id) is None
+    assert await store.pending_watches() == []
 
 
-def test_subscribing_settles_the_old_runs_and_resubscribing_changes_the_filter(
+async def test_subscribing_settles_the_old_runs_and_resubscribing_changes_the_filter(
     store: Store,
 ) -> None:
     """Old runs are settled once; a second subscribe keeps `since` and turns it back on."""
-    first, new = subscribe(store, since=15, settled=("OLDRUNQ8ZT4KD6RX2MBA",))
+    first, new = await subscribe(store, since=15, settled=("OLDRUNQ8ZT4KD6RX2MBA",))
     assert new
-    assert store.was_announced(CHANNEL, "OLDRUNQ8ZT4KD6RX2MBA")
-    assert not store.was_announced(OTHER, "OLDRUNQ8ZT4KD6RX2MBA")
-    store.advance_since(first.id, 18)
-    store.disable(first.id, "not_in_channel")
-    assert store.subscriptions() == []
+    assert await store.was_announced(CHANNEL, "OLDRUNQ8ZT4KD6RX2MBA")
+    assert not await store.was_announced(OTHER, "OLDRUNQ8ZT4KD6RX2MBA")
+    await store.advance_since(first.id, 18)
+    await store.disable(first.id, "not_in_channel")
+    assert await store.subscriptions() == []
 
-    again, new = subscribe(store, filter="warnings", since=3)
+    again, new = await subscribe(store, filter="warnings", since=3)
     assert not new
     assert (again.id, again.filter, again.since_number) == (first.id, "warnings", 18)
     assert again.disabled_reason is None
-    assert store.subscriptions(CHANNEL) == [again]
+    assert await store.subscriptions(CHANNEL) == [again]
 
 
-def test_a_disabled_subscription_is_listed_with_its_reason(store: Store) -> None:
+async def test_a_disabled_subscription_is_listed_with_its_reason(store: Store) -> None:
     """Stopped subscriptions stay visible to `list`, not to the poller."""
-    subscription, _ = subscribe(store)
-    store.disable(subscription.id, "is_archived")
-    assert store.subscriptions(CHANNEL) == []
-    [listed] = store.subscriptions(CHANNEL, active=False)
+    subscription, _ = await subscribe(store)
+    await store.disable(subscription.id, "is_archived")
+    assert await store.subscriptions(CHANNEL) == []
+    [listed] = await store.subscriptions(CHANNEL, active=False)
     assert listed.disabled_reason == "is_archived"
-    assert store.unsubscribe(CHANNEL, IMPORT)
-    assert not store.unsubscribe(CHANNEL, IMPORT)
-    assert store.subscriptions(CHANNEL, active=False) == []
+    assert await store.unsubscribe(CHANNEL, IMPORT)
+    assert not await store.unsubscribe(CHANNEL, IMPORT)
+    assert await store.subscriptions(CHANNEL, active=False) == []
 
 
-def test_since_only_moves_forward_and_announcing_is_idempotent(store: Store) -> None:
+async def test_since_only_moves_forward_and_announcing_is_idempotent(store: Store) -> None:
     """`advance_since` keeps the highest number; marking a run twice keeps the first record."""
-    subscription, _ = subscribe(store, since=15)
-    store.advance_since(subscription.id, 12)
-    assert store.subscriptions()[0].since_number == 15
-    store.mark_announced(CHANNEL, RUN, now=1.0, posted=False)
-    store.mark_announced(CHANNEL, RUN, now=2.0, posted=True)
-    assert store.was_announced(CHANNEL, RUN)
+    subscription, _ = await subscribe(store, since=15)
+    await store.advance_since(subscription.id, 12)
+    assert (await store.subscriptions())[0].since_number == 15
+    await store.mark_announced(CHANNEL, RUN, now=1.0, posted=False)
+    await store.mark_announced(CHANNEL, RUN, now=2.0, posted=True)
+    assert await store.was_announced(CHANNEL, RUN)
 
 
-def test_others_watching_the_same_run_are_mentioned_once_each(store: Store) -> None:
+async def test_others_watching_the_same_run_are_mentioned_once_each(store: Store) -> None:
     """A second person is added to the pending watch, once; the first asker is not repeated."""
-    watch = add_watch(store)
+    watch = await add_watch(store)
     for user in ("U0SECOND01", "U0SECOND01", "U0ASKER001"):
-        store.add_watcher(watch.id, user)
-    found = store.pending_watch(CHANNEL, RUN)
+        await store.add_watcher(watch.id, user)
+    found = await store.pending_watch(CHANNEL, RUN)
     assert found is not None
     assert found.watchers == ["U0ASKER001", "U0SECOND01"]
-    assert store.pending_watch(OTHER, RUN) is None
-    store.advance_watch(watch.id, 2)
-    assert store.pending_watch(CHANNEL, RUN) is None
+    assert await store.pending_watch(OTHER, RUN) is None
+    await store.advance_watch(watch.id, 2)
+    assert await store.pending_watch(CHANNEL, RUN) is None
 
 
-def test_a_database_from_before_several_watchers_is_upgraded(url: str) -> None:
+async def test_a_database_from_before_several_watchers_is_upgraded(sqlite_url: str) -> None:
     """A watches table without `others` (an earlier build) gains it; its watch is kept."""
-    path = Path(database_path(url))
+    path = Path(database_path(sqlite_url))
     path.parent.mkdir(parents=True)
     old = sqlite3.connect(path)
     old.executescript(
@@ -242,36 +262,199 @@ def test_a_database_from_before_several_watchers_is_upgraded(url: str) -> None:
         " 'U0ASKER001', 0, 30, 30, 0);"
     )
     old.close()
-    store = Store(url)
+    store = await open_store(sqlite_url)
     try:
-        [watch] = store.pending_watches()
+        [watch] = await store.pending_watches()
         assert watch.watchers == ["U0ASKER001"]
     finally:
-        store.close()
+        await store.close()
 
 
-def test_the_heartbeat_fails_while_another_process_holds_the_write_lock(url: str) -> None:
-    """The health check's write: fine alone, an error while another writer holds the file."""
-    store = Store(url)
-    other = sqlite3.connect(database_path(url), isolation_level=None, timeout=0)
+async def test_migrations_run_once_and_upgrade_a_version_1_database(url: str) -> None:
+    """A database left at schema version 1 (before replicas) gains the lease and the session
+    tables in place, keeping its watches; opening it again changes nothing."""
+    first = await open_store(url)
+    watch = await add_watch(first)
+    await first.close()
+    await _downgrade_to_version_1(url)
+
+    again = await open_store(url)
     try:
-        store._db.execute("PRAGMA busy_timeout=0")
-        store.heartbeat(1.0)
+        assert [w.id for w in await again.pending_watches()] == [watch.id]
+        assert await again.claim_lease("replica-a", now=0.0, seconds=15)
+        assert await _versions(url) == [1, 2]
+    finally:
+        await again.close()
+    reopened = await open_store(url)
+    await reopened.close()
+    assert await _versions(url) == [1, 2]
+
+
+async def _downgrade_to_version_1(url: str) -> None:
+    """What a database written by the build before migrations 2 looks like."""
+    script = [
+        "DROP TABLE leases",
+        "DROP TABLE arena_sessions",
+        "DELETE FROM schema_version WHERE version > 1",
+    ]
+    if url.startswith("sqlite"):
+        db = sqlite3.connect(database_path(url))
+        with db:
+            for sql in script:
+                db.execute(sql)
+        db.close()
+        return
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        for sql in script:
+            await conn.execute(sql.encode())
+
+
+async def _versions(url: str) -> list[int]:
+    if url.startswith("sqlite"):
+        db = sqlite3.connect(database_path(url))
+        rows = db.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+        db.close()
+        return [row[0] for row in rows]
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(url) as conn:
+        cursor = await conn.execute(b"SELECT version FROM schema_version ORDER BY version")
+        return [row[0] for row in await cursor.fetchall()]
+
+
+async def test_one_replica_holds_the_lease_until_it_expires(store: Store) -> None:
+    """The first claim wins; a second replica is refused while the lease runs, renewing keeps
+    it, and once it expired the second takes it over (and the first is fenced out)."""
+    assert await store.claim_lease("replica-a", now=100.0, seconds=15)
+    assert not await store.claim_lease("replica-b", now=101.0, seconds=15)
+    assert await store.claim_lease("replica-a", now=110.0, seconds=15)  # renewed to 125
+    assert not await store.claim_lease("replica-b", now=124.0, seconds=15)
+    assert await store.holds_lease("replica-a", now=124.0)
+    assert await store.claim_lease("replica-b", now=125.5, seconds=15)
+    assert not await store.holds_lease("replica-a", now=125.5)
+    assert await store.holds_lease("replica-b", now=125.5)
+    assert not await store.claim_lease("replica-a", now=126.0, seconds=15)
+
+
+async def test_a_released_lease_is_taken_at_once(store: Store) -> None:
+    """A replica stopping cleanly gives the lease up; another need not wait for it to expire."""
+    assert await store.claim_lease("replica-a", now=0.0, seconds=15)
+    await store.release_lease("replica-b")  # not its lease: nothing happens
+    assert not await store.claim_lease("replica-b", now=1.0, seconds=15)
+    await store.release_lease("replica-a")
+    assert await store.claim_lease("replica-b", now=1.0, seconds=15)
+
+
+async def test_the_arena_session_is_renewed_once_for_every_process(url: str) -> None:
+    """Two stores on one database (two processes): the token refused is replaced by one login;
+    the other, still holding the refused token, gets the new one without logging in."""
+    one, two = await open_store(url), await open_store(url)
+    logins: list[str] = []
+
+    async def login() -> str:
+        await asyncio.sleep(0.05)  # both ask while the first login is under way
+        logins.append(f"token-{len(logins) + 1}")
+        return logins[-1]
+
+    try:
+        assert await one.arena_token("user@example.com") is None
+        first = await one.replace_arena_token("user@example.com", None, login)
+        assert await two.arena_token("user@example.com") == first == "token-1"
+        renewed = await asyncio.gather(
+            one.replace_arena_token("user@example.com", first, login),
+            two.replace_arena_token("user@example.com", first, login),
+        )
+        assert list(renewed) == ["token-2", "token-2"]
+        assert logins == ["token-1", "token-2"]
+        assert await two.arena_token("someone-else@example.com") is None
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_failed_login_leaves_the_stored_session_alone(store: Store) -> None:
+    """A login that raises stores nothing and releases the lock for the next one."""
+
+    async def refused() -> str:
+        raise RuntimeError("Arena refused the login")
+
+    async def accepted() -> str:
+        return "token-ok"
+
+    with pytest.raises(RuntimeError, match="refused"):
+        await store.replace_arena_token("user@example.com", None, refused)
+    assert await store.arena_token("user@example.com") is None
+    assert await store.replace_arena_token("user@example.com", None, accepted) == "token-ok"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+async def test_a_read_only_database_is_one_sentence(sqlite_url: str) -> None:
+    """A file the bot may not write: DatabaseError names DATABASE_URL and the fix."""
+    store = await open_store(sqlite_url)
+    await store.close()
+    path = Path(database_path(sqlite_url))
+    path.chmod(0o444)  # noqa: ASYNC240
+    path.parent.chmod(0o555)
+    try:
+        with pytest.raises(DatabaseError) as caught:
+            await open_store(sqlite_url)
+    finally:
+        path.parent.chmod(0o755)
+    said = str(caught.value)
+    assert said.startswith("DATABASE_URL: the SQLite file ")
+    assert "write access" in said
+    assert "\n" not in said
+
+
+async def test_a_database_that_cannot_be_made_is_one_sentence(tmp_path: Path) -> None:
+    """A folder where a file stands: the sentence names the file and says what to check."""
+    (tmp_path / "blocker").write_text("not a folder")
+    with pytest.raises(DatabaseError) as caught:
+        await open_store(f"sqlite:///{tmp_path / 'blocker' / 'bot.db'}")
+    assert "DATABASE_URL: the SQLite file" in str(caught.value)
+    assert "cannot be opened" in str(caught.value)
+
+
+async def test_an_unreachable_postgresql_is_one_sentence_without_the_password() -> None:
+    """Nothing listens on the port: one sentence, the password replaced by ***."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://bot:s3cret-pw@127.0.0.1:{port}/importrun"
+    with pytest.raises(DatabaseError) as caught:
+        await open_store(url)
+    said = str(caught.value)
+    assert said.startswith(f"DATABASE_URL: PostgreSQL at postgresql://bot:***@127.0.0.1:{port}")
+    assert "s3cret-pw" not in said
+    assert "\n" not in said
+
+
+async def test_the_heartbeat_fails_while_another_process_holds_the_write_lock(
+    sqlite_url: str,
+) -> None:
+    """The health check's write: fine alone, a StoreError while another writer holds the file."""
+    store = await open_store(sqlite_url)
+    other = sqlite3.connect(database_path(sqlite_url), isolation_level=None, timeout=0)
+    try:
+        await store._write("PRAGMA busy_timeout=0")  # type: ignore[attr-defined]
+        await store.heartbeat(1.0)
         other.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
-            store.heartbeat(2.0)
+        with pytest.raises(StoreError, match="locked"):
+            await store.heartbeat(2.0)
         other.execute("ROLLBACK")
-        store.heartbeat(3.0)
+        await store.heartbeat(3.0)
         [(at,)] = other.execute("SELECT at FROM heartbeat").fetchall()
         assert at == 3.0
     finally:
         other.close()
-        store.close()
+        await store.close()
 
 
-def test_a_subscription_keeps_its_mentions_until_changed_or_removed(store: Store) -> None:
+async def test_a_subscription_keeps_its_mentions_until_changed_or_removed(store: Store) -> None:
     """Mentions are stored with the subscription, replaced by a new subscribe, gone with it."""
-    first, _ = store.subscribe(
+    first, _ = await store.subscribe(
         channel=CHANNEL,
         import_guid=IMPORT,
         filter="failures",
@@ -282,15 +465,15 @@ def test_a_subscription_keeps_its_mentions_until_changed_or_removed(store: Store
         mentions=("<!subteam^S0ONCALL1>", "<@U0DANA0001>"),
     )
     assert first.mentions == "<!subteam^S0ONCALL1> <@U0DANA0001>"
-    again, _ = subscribe(store, filter="failures")
+    again, _ = await subscribe(store, filter="failures")
     assert again.mentions == ""
-    assert store.unsubscribe(CHANNEL, IMPORT)
-    assert store.subscriptions(CHANNEL, active=False) == []
+    assert await store.unsubscribe(CHANNEL, IMPORT)
+    assert await store.subscriptions(CHANNEL, active=False) == []
 
 
-def test_a_database_from_before_mentions_is_upgraded(url: str) -> None:
+async def test_a_database_from_before_mentions_is_upgraded(sqlite_url: str) -> None:
     """A subscriptions table without `mentions` gains it; its subscription is kept."""
-    path = Path(database_path(url))
+    path = Path(database_path(sqlite_url))
     path.parent.mkdir(parents=True)
     old = sqlite3.connect(path)
     old.executescript(
@@ -302,9 +485,9 @@ def test_a_database_from_before_mentions_is_upgraded(url: str) -> None:
         " 'U0ASKER001', 0, NULL);"
     )
     old.close()
-    store = Store(url)
+    store = await open_store(sqlite_url)
     try:
-        [kept] = store.subscriptions(CHANNEL)
+        [kept] = await store.subscriptions(CHANNEL)
         assert (kept.since_number, kept.mentions) == (4, "")
     finally:
-        store.close()
+        await store.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 from helpers_poller import (
@@ -29,9 +28,9 @@ OTHER = "C0ELSEWHER"
 # Subscriptions
 
 
-async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path: Path) -> None:
+async def test_subscription_announces_new_runs_once_and_never_old_ones(database_url: str) -> None:
     """Runs finished before `subscribe` stay quiet; the running one and two new ones, once each."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         assert "will now hear about every run" in await world.subscribe("all")
         add_run(world.sim, NEW_RUN, finishes_after=300)  # #17
         add_run(world.sim, NEWER_RUN, finishes_after=120)  # #18, done before #17
@@ -47,9 +46,9 @@ async def test_subscription_announces_new_runs_once_and_never_old_ones(tmp_path:
         assert "unsubscribe" in str(cards[0].body["blocks"])
 
 
-async def test_more_new_runs_than_one_page_are_all_announced_once(tmp_path: Path) -> None:
+async def test_more_new_runs_than_one_page_are_all_announced_once(database_url: str) -> None:
     """25 runs finish between two polls: the poller reads further back than its 20-run page."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         for n in range(25):
             add_run(world.sim, f"MANYRUNQ8ZT4KD6R{n:04d}", finishes_after=50)
@@ -57,9 +56,9 @@ async def test_more_new_runs_than_one_page_are_all_announced_once(tmp_path: Path
         assert numbers(world.posts()) == list(range(16, 42))
 
 
-async def test_a_finished_run_above_a_running_one_is_old_news(tmp_path: Path) -> None:
+async def test_a_finished_run_above_a_running_one_is_old_news(database_url: str) -> None:
     """At subscribe time #16 runs and #17 is done: #16 is announced when it ends, #17 never."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=None)
         await world.subscribe("all")
         await world.run_for(RUNNING_RUN_FINISHES_AFTER + 120)
@@ -69,9 +68,9 @@ async def test_a_finished_run_above_a_running_one_is_old_news(tmp_path: Path) ->
         assert numbers(world.posts()) == [16, 18]
 
 
-async def test_the_failures_filter_keeps_clean_runs_quiet(tmp_path: Path) -> None:
+async def test_the_failures_filter_keeps_clean_runs_quiet(database_url: str) -> None:
     """`failures`: ERROR, or COMPLETE with failed rows; a clean run is not announced."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("failures")
         add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
         add_run(world.sim, NEWER_RUN, finishes_after=120, status="ERROR", errorCount=0)  # #18
@@ -81,10 +80,10 @@ async def test_the_failures_filter_keeps_clean_runs_quiet(tmp_path: Path) -> Non
         assert numbers(world.posts()) == [16, 18, 19]
 
 
-async def test_the_warnings_filter_adds_runs_with_warnings(tmp_path: Path) -> None:
+async def test_the_warnings_filter_adds_runs_with_warnings(database_url: str) -> None:
     """`warnings`: failures plus runs with warnings; a clean run without warnings stays quiet."""
     warned = {"count": 1, "results": [{"code": 331, "message": "Column 'X' ignored."}]}
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("warnings")
         add_run(world.sim, NEW_RUN, finishes_after=90)  # #17 clean
         add_run(world.sim, NEWER_RUN, finishes_after=120, warnings=warned)  # #18
@@ -94,11 +93,11 @@ async def test_the_warnings_filter_adds_runs_with_warnings(tmp_path: Path) -> No
 
 
 async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`not_in_channel`: one try, one log line, listed as stopped, no more polling for it; the
     person who subscribed is told directly."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         world.slack.fail("chat.postMessage", "not_in_channel", times=None, channel=CHANNEL)
         with caplog.at_level(logging.WARNING, logger="bot.watch"):
@@ -111,8 +110,8 @@ async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
         assert "subscription to import" in told.text
         assert "has stopped" in told.text
         assert world.requests(RUNS_ROUTE) == listed
-        assert world.store.subscriptions(CHANNEL) == []
-        [stopped] = world.store.subscriptions(CHANNEL, active=False)
+        assert await world.store.subscriptions(CHANNEL) == []
+        [stopped] = await world.store.subscriptions(CHANNEL, active=False)
         assert stopped.disabled_reason == "not_in_channel"
         [line] = [r for r in caplog.records if "not_in_channel" in r.getMessage()]
         assert "disabled" in line.getMessage()
@@ -120,11 +119,11 @@ async def test_a_channel_that_refuses_the_bot_stops_its_subscription(
         assert "*stopped*: Slack said `not_in_channel`" in said
 
 
-async def test_a_rate_limited_channel_waits_alone(tmp_path: Path) -> None:
+async def test_a_rate_limited_channel_waits_alone(database_url: str) -> None:
     """Slack's 429 with Retry-After: 20 on one channel: the other channel's card goes out at
     once; the limited channel's card goes out once, 20 s later (not 30 s: the read is brought
     forward to the moment Slack named)."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         await world.subscribe("all")
         await subscribe(world.deps, Asker(USER, OTHER), Subscribe(SEED_IMPORT_GUID, "all"))
         world.slack.rate_limit("chat.postMessage", retry_after=20, channel=CHANNEL)
@@ -152,9 +151,9 @@ async def test_a_rate_limited_channel_waits_alone(tmp_path: Path) -> None:
         assert cards(CHANNEL) == cards(OTHER) == [16]
 
 
-async def test_a_quiet_import_is_read_less_and_less_often(tmp_path: Path) -> None:
+async def test_a_quiet_import_is_read_less_and_less_often(database_url: str) -> None:
     """Nothing happening: reads 30 s apart, then ×1.5 up to the cap; a new run brings 30 s back."""
-    async with poll_world(tmp_path, poll_max_interval_seconds=600) as world:
+    async with poll_world(database_url, poll_max_interval_seconds=600) as world:
         await world.subscribe(import_guid=BOM_IMPORT_GUID)
         waits = gaps(await world.poll_times(2 * 3600, RUNS_ROUTE))
         assert waits[:4] == pytest.approx([30, 30, 45, 67.5])
@@ -168,10 +167,10 @@ async def test_a_quiet_import_is_read_less_and_less_often(tmp_path: Path) -> Non
         assert numbers(world.posts()) == [3]
 
 
-async def test_a_read_asks_arena_once_even_with_an_old_run_still_going(tmp_path: Path) -> None:
+async def test_a_read_asks_arena_once_even_with_an_old_run_still_going(database_url: str) -> None:
     """A 3-hour run holds the subscription's place while 30 newer runs finish: each read is one
     request, long enough to reach back to it; every new run is announced once."""
-    async with poll_world(tmp_path) as world:
+    async with poll_world(database_url) as world:
         add_run(world.sim, NEW_RUN, finishes_after=3 * 3600)  # #17
         await world.subscribe("all")
         await world.run_for(RUNNING_RUN_FINISHES_AFTER + 60)

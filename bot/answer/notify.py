@@ -41,12 +41,12 @@ def _running(deps: Deps, asker: Asker) -> _Running | Message:
     return _Running(deps.store, deps.slack, deps.poller, asker.channel_id)
 
 
-def _not_theirs(deps: Deps, here: _Running, asker: Asker, import_guid: str) -> Message | None:
+async def _not_theirs(deps: Deps, here: _Running, asker: Asker, import_guid: str) -> Message | None:
     """With ADMIN_USER_IDS set, only an admin or its creator may change a subscription."""
     admins = deps.settings.admin_user_ids
     if not admins or asker.user_id in admins:
         return None
-    existing = here.store.subscription(here.channel, import_guid)
+    existing = await here.store.subscription(here.channel, import_guid)
     if existing is None or existing.created_by == asker.user_id:
         return None
     return _say(
@@ -74,10 +74,10 @@ async def watch(deps: Deps, asker: Asker, import_guid: str, run_ref: str | RunNu
         return await card_for(
             deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS, note=note
         )
-    already = here.store.pending_watch(here.channel, run.guid)
+    already = await here.store.pending_watch(here.channel, run.guid)
     if already is not None:
         # One card per run and channel: a second "Watching…" card would never be updated.
-        here.store.add_watcher(already.id, asker.user_id)
+        await here.store.add_watcher(already.id, asker.user_id)
         return _say(
             f"Run #{run.number} is already watched in this channel; I'll mention you too "
             "when it finishes."
@@ -97,7 +97,7 @@ async def watch(deps: Deps, asker: Asker, import_guid: str, run_ref: str | RunNu
         raise
     # Recorded right after Slack accepted the card. A crash in between leaves a "Watching…"
     # card that is never updated, and no watch: the person saw no confirmation and can ask again.
-    here.store.add_watch(
+    await here.store.add_watch(
         channel=here.channel,
         import_guid=import_guid,
         run_guid=run.guid,
@@ -131,7 +131,7 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
     if isinstance(here, Message):
         return here
     assert isinstance(command.import_ref, str)
-    if refusal := _not_theirs(deps, here, asker, command.import_ref):
+    if refusal := await _not_theirs(deps, here, asker, command.import_ref):
         return refusal
     definition = await deps.arena.get_import(command.import_ref)
     since, settled = settled_runs(await deps.arena.list_runs(command.import_ref, limit=400))
@@ -153,7 +153,7 @@ async def subscribe(deps: Deps, asker: Asker, command: Subscribe) -> Message:
         if slack_error(exc) in CANNOT_POST:
             return _say(HOW_TO_INVITE)
         raise
-    _, new = here.store.subscribe(
+    _, new = await here.store.subscribe(
         channel=here.channel,
         import_guid=definition.guid,
         filter=command.filter,
@@ -176,10 +176,10 @@ async def unsubscribe(deps: Deps, asker: Asker, import_guid: str) -> Message:
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
-    if refusal := _not_theirs(deps, here, asker, import_guid):
+    if refusal := await _not_theirs(deps, here, asker, import_guid):
         return refusal
     name = await _name(deps, import_guid)
-    if here.store.unsubscribe(here.channel, import_guid):
+    if await here.store.unsubscribe(here.channel, import_guid):
         return _say(f"This channel will no longer hear about runs of {name}.")
     return _say(f"This channel was not subscribed to {name}.")
 
@@ -196,12 +196,12 @@ async def list_here(deps: Deps, asker: Asker) -> Message:
     if isinstance(here, Message):
         return here
     lines = []
-    for w in here.store.pending_watches(here.channel):
+    for w in await here.store.pending_watches(here.channel):
         watchers = " ".join(mention(user) for user in w.watchers)
         lines.append(
             f"• watching run `{w.run_guid}` of {await _name(deps, w.import_guid)} for {watchers}"
         )
-    for s in here.store.subscriptions(here.channel, active=False):
+    for s in await here.store.subscriptions(here.channel, active=False):
         state = f" — *stopped*: {_stopped(s.disabled_reason)}" if s.disabled_reason else ""
         who = f", mentioning {s.mentions}" if s.mentions else ""
         lines.append(f"• subscribed to {await _name(deps, s.import_guid)} ({s.filter}{who}){state}")

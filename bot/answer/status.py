@@ -39,8 +39,8 @@ async def status(deps: Deps) -> Message:
             lines.append("Last errors:")
             lines += [f"• {await _with_names(deps, escape(line))}" for line in problems[:10]]
         lines.append(
-            f"Pending: {plural(len(deps.store.pending_watches()), 'watched run')}, "
-            f"{plural(len(deps.store.subscriptions()), 'subscription')}."
+            f"Pending: {plural(len(await deps.store.pending_watches()), 'watched run')}, "
+            f"{plural(len(await deps.store.subscriptions()), 'subscription')}."
         )
     text = "\n".join(lines)
     return Message(text=text, blocks=[section(text)])

@@ -21,7 +21,7 @@ from bot.demo.slack_stub import SlackStub
 from bot.deps import Deps
 from bot.settings import Settings
 from bot.watch.poller import Poller
-from bot.watch.store import Store
+from bot.watch.store import open_store
 from bot.wiring import slack_client
 
 HOUR = 3600.0
@@ -75,7 +75,7 @@ async def _simulate(
     clock = FakeClock()
     slack = SlackStub()
     await slack.start()
-    store = Store("sqlite:///:memory:")
+    store = await open_store("sqlite:///:memory:")
     settings = Settings(
         _env_file=None,
         poll_interval_seconds=30,
@@ -105,7 +105,7 @@ async def _simulate(
                 sim.add_run(BENCH_IMPORT, run, timeline=RunTimeline(None, 0.0, length))
                 lengths[guid] = length
                 if watched:
-                    store.add_watch(
+                    await store.add_watch(
                         channel=WATCHING,
                         import_guid=BENCH_IMPORT,
                         run_guid=guid,
@@ -116,7 +116,7 @@ async def _simulate(
                     )
             if subscribed:
                 since, settled = settled_runs(await arena.list_runs(subscribed, limit=400))
-                store.subscribe(
+                await store.subscribe(
                     channel=SUBSCRIBED,
                     import_guid=subscribed,
                     filter="all",
@@ -130,17 +130,17 @@ async def _simulate(
             poller = Poller(
                 deps, store=store, slack=web, clock=lambda: clock().timestamp(), wall=clock
             )
-            pending = {w.run_guid for w in store.pending_watches()}
+            pending = {w.run_guid for w in await store.pending_watches()}
             while (at := clock().timestamp() - start) < seconds:
                 during(sim, at, False)
                 delay = await poller.tick()
                 during(sim, at, True)
-                still = {w.run_guid for w in store.pending_watches()}
+                still = {w.run_guid for w in await store.pending_watches()}
                 for guid in pending - still:
                     outcome.watched_late[guid] = at - lengths[guid]
                 pending = still
                 for guid, length in lengths.items():
-                    told = store.was_announced(SUBSCRIBED, guid)
+                    told = await store.was_announced(SUBSCRIBED, guid)
                     if told and guid not in outcome.subscribed_late:
                         outcome.subscribed_late[guid] = at - length
                 clock.advance(delay)
@@ -154,7 +154,7 @@ async def _simulate(
             backoff_log.removeHandler(handler)
             return outcome
     finally:
-        store.close()
+        await store.close()
         await slack.stop()
 
 

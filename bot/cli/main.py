@@ -52,7 +52,7 @@ def _serve_needs(settings: Settings) -> tuple[str, ...]:
 
 async def _serve(settings: Settings) -> int:
     settings.require(*_serve_needs(settings))
-    async with open_runtime(settings) as runtime:
+    async with open_runtime(settings, with_store=True) as runtime:
         await serve(settings, runtime)
     return 0
 

@@ -28,7 +28,6 @@ from bot.slack.connections import (
 from bot.slack.edge import Edge
 from bot.slack.logs import bound_all_handlers
 from bot.watch.poller import Poller
-from bot.watch.store import Store
 from bot.wiring import Runtime
 
 logger = logging.getLogger(__name__)
@@ -90,7 +89,8 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         settings.require("slack_bot_token", "slack_signing_secret")
     bound_all_handlers()
     teams = await our_teams(settings, runtime.slack)
-    store = Store(settings.database_url)
+    store = runtime.store
+    assert store is not None, "serve needs the store (open_runtime(with_store=True))"
     base = replace(runtime.deps, store=store, slack=runtime.slack)
     poller = Poller(base, store=store, slack=runtime.slack)
     deps = replace(base, poller=poller)
@@ -139,7 +139,6 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         await socket.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
     await _drain(DRAIN_SECONDS)
-    store.close()
     logger.info("stopped")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -27,7 +26,7 @@ from bot.watch.channels import Channels
 from bot.watch.health import Health
 from bot.watch.imports import ImportReads, first_read
 from bot.watch.schedule import Pace, pace
-from bot.watch.store import Store, Subscription, Watch
+from bot.watch.store import Store, StoreError, Subscription, Watch
 from bot.watch.subscriptions import Subscriptions
 from bot.watch.watches import Watches, outcome
 
@@ -148,29 +147,29 @@ class Poller:
         """One pass over what is due; returns the seconds until something is due again."""
         now = self._clock()
         self.health.begin(
-            had_work=bool(self._store.pending_watches() or self._store.subscriptions())
+            had_work=bool(await self._store.pending_watches() or await self._store.subscriptions())
         )
         try:
-            self._store.heartbeat(now)
+            await self._store.heartbeat(now)
             self.health.database(None)
-        except sqlite3.Error as exc:
+        except StoreError as exc:
             self.health.database(str(exc))
         if self._deps.arena.login_gate.closed_for <= 0 and not self._paused():
             # Runs already read as finished whose posting waited on Slack go first.
             await self._watches.retry_ready(now)
-            work = self._work()
+            work = await self._work()
             await self._pass(work, now)
         else:
-            work = self._work()
+            work = await self._work()
         self.health.end()
         self.last_poll_at = self._wall()
-        return self._until_next(work, self._clock())
+        return await self._until_next(work, self._clock())
 
-    def _work(self) -> Work:
+    async def _work(self) -> Work:
         work: Work = {}
-        for watch in self._store.pending_watches():
+        for watch in await self._store.pending_watches():
             work.setdefault(watch.import_guid, ([], []))[0].append(watch)
-        for subscription in self._store.subscriptions():
+        for subscription in await self._store.subscriptions():
             work.setdefault(subscription.import_guid, ([], []))[1].append(subscription)
         for gone in self._reads.keep_only(work):
             self._backoff.forget(f"import {gone}")
@@ -235,7 +234,7 @@ class Poller:
         self._pause_said = paced.reason if paced.paused else None
         return paced.paused
 
-    def _until_next(self, work: Work, now: float) -> float:
+    async def _until_next(self, work: Work, now: float) -> float:
         closed = self._deps.arena.login_gate.closed_for
         paced = self.pace
         if closed > 0:
@@ -244,6 +243,6 @@ class Poller:
             wait = (paced.paused_until - self._wall()).total_seconds()
         else:
             dues = [self._reads.due(g, first_read(*both)) for g, both in work.items()]
-            dues += self._watches.waiting(now)
+            dues += await self._watches.waiting(now)
             wait = min(dues, default=now + self._base) - now
         return min(max(0.5, wait), self._base)

@@ -63,20 +63,20 @@ class Subscriptions:
                 continue
             # A watched card in this channel is the run's announcement there, and the watch
             # records it: no second card.
-            watched = self._store.pending_watch(channel, run.guid) is not None
-            if not watched and not self._store.was_announced(channel, run.guid):
+            watched = await self._store.pending_watch(channel, run.guid) is not None
+            if not watched and not await self._store.was_announced(channel, run.guid):
                 post_it = wanted(run, subscription.filter)
                 if post_it:
                     try:
                         if not await self._post_run(subscription, run):
                             break
                     except ChannelBusy as busy:
-                        self._store.advance_since(subscription.id, settled_up_to)
+                        await self._store.advance_since(subscription.id, settled_up_to)
                         return busy.until
-                self._store.mark_announced(channel, run.guid, now=now, posted=post_it)
+                await self._store.mark_announced(channel, run.guid, now=now, posted=post_it)
             if not blocked:
                 settled_up_to = number(run)
-        self._store.advance_since(subscription.id, settled_up_to)
+        await self._store.advance_since(subscription.id, settled_up_to)
         return None
 
     async def end(self, subscription: Subscription, error: ArenaError) -> None:
@@ -95,7 +95,7 @@ class Subscriptions:
                 logger.warning("subscription %d: Slack said %s", subscription.id, slack_error(exc))
                 return
         reason = ARENA_GONE if isinstance(error, ArenaNotFound) else ARENA_FORBIDDEN
-        self._store.disable(subscription.id, reason)
+        await self._store.disable(subscription.id, reason)
         logger.warning("subscription %d ended: %s", subscription.id, error)
 
     async def _post_run(self, subscription: Subscription, run: ImportRun) -> bool:
@@ -131,7 +131,7 @@ class Subscriptions:
             subscription.channel,
             error,
         )
-        self._store.disable(subscription.id, error)
+        await self._store.disable(subscription.id, error)
         await self._channels.tell(
             subscription.created_by,
             f"I can no longer post in <#{subscription.channel}> (Slack said `{escape(error)}`), "

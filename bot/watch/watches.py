@@ -75,17 +75,17 @@ class Watches:
         self._cap = cap
         self._ready: dict[int, ImportRun] = {}  # finished runs whose announcement waits on Slack
 
-    def waiting(self, now: float) -> list[float]:
+    async def waiting(self, now: float) -> list[float]:
         """When the announcements held up by Slack may be tried again."""
         return [
             max(self._channels.open_at(w.channel), self._backoff.waiting_until(_item(w)) or 0.0)
-            for w in self._store.pending_watches()
+            for w in await self._store.pending_watches()
             if w.id in self._ready
         ]
 
     async def retry_ready(self, now: float) -> None:
         """Announce runs already read as finished whose channel or backoff now allows it."""
-        for watch in self._store.pending_watches():
+        for watch in await self._store.pending_watches():
             run = self._ready.get(watch.id)
             if run is not None and self._may_post(watch, now):
                 await self.finish(watch, run, now)
@@ -116,7 +116,7 @@ class Watches:
             if not run.is_finished:
                 for watch in group:
                     interval = next_interval(watch.interval, base=self._base, cap=self._cap)
-                    self._store.reschedule_watch(
+                    await self._store.reschedule_watch(
                         watch.id, next_poll_at=now + interval, interval=interval
                     )
                 continue
@@ -158,7 +158,7 @@ class Watches:
         except SlackApiError as exc:
             await self._slack_failed(watch, exc, now)
             return
-        self._drop(watch)
+        await self._drop(watch)
 
     async def finish(self, watch: Watch, run: ImportRun, now: float) -> None:
         """Update the watched card in place, then reply in its thread to notify who asked.
@@ -177,10 +177,10 @@ class Watches:
                     note=f"Finished · watched by {who(watch)}",
                 )
                 await self._update_card(watch, card.to_dict())
-                self._store.advance_watch(watch.id, 1)
+                await self._store.advance_watch(watch.id, 1)
                 # The card is this run's announcement here: a subscription will not post it.
-                self._store.mark_announced(watch.channel, run.guid, now=now, posted=True)
-            thread = self._store.watch_ts(watch.id) or watch.message_ts
+                await self._store.mark_announced(watch.channel, run.guid, now=now, posted=True)
+            thread = await self._store.watch_ts(watch.id) or watch.message_ts
             text = f"{who(watch)} {outcome(run)}"
             await self._channels.post(watch.channel, text=text, thread_ts=thread)
         except ChannelBusy:
@@ -191,7 +191,7 @@ class Watches:
         except ArenaError as exc:  # the change order's link for the card
             self._backoff.failed(_item(watch), str(exc), now)
             return
-        self._store.advance_watch(watch.id, 2)
+        await self._store.advance_watch(watch.id, 2)
         self._ready.pop(watch.id, None)
         self._backoff.forget(_item(watch))
         logger.info("watch %d: run %s announced in %s", watch.id, run.guid, watch.channel)
@@ -204,7 +204,7 @@ class Watches:
                 raise
             # The card was deleted: post a fresh one and reply under that instead.
             ts = await self._channels.post(watch.channel, **card)
-            self._store.move_watch(watch.id, ts)
+            await self._store.move_watch(watch.id, ts)
 
     def _may_post(self, watch: Watch, now: float) -> bool:
         return self._channels.open_at(watch.channel) <= now and self._backoff.ready(
@@ -221,7 +221,7 @@ class Watches:
         logger.warning(
             "watch %d: Slack refuses channel %s (%s); dropped", watch.id, watch.channel, error
         )
-        self._drop(watch)
+        await self._drop(watch)
         await self._channels.tell(
             watch.user_id,
             f"I can no longer post in <#{watch.channel}> (Slack said `{escape(error)}`), so your "
@@ -229,8 +229,8 @@ class Watches:
             "`/invite @importrun` and watch it again.",
         )
 
-    def _drop(self, watch: Watch) -> None:
-        self._store.drop_watch(watch.id)
+    async def _drop(self, watch: Watch) -> None:
+        await self._store.drop_watch(watch.id)
         self._ready.pop(watch.id, None)
         self._backoff.forget(_item(watch))
 
