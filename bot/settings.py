@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = Field(default=30.0, gt=0)
     poll_max_interval_seconds: float = Field(default=600.0, gt=0)
     arena_quota_reserve: int = Field(default=200, ge=0)
+    lease_seconds: float = Field(default=15.0, gt=0)
     log_level: str = "INFO"
 
     # Who may use the bot (bot/slack/access.py); empty ALLOWED_TEAM_IDS: the token's own.

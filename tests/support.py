@@ -45,6 +45,7 @@ def bot_env(
         LOG_LEVEL="INFO",
         # One test person asks far more than 20 things a minute; tests of fair use set their own.
         ARENA_REQUESTS_PER_USER_PER_MINUTE="100000",
+        LEASE_SECONDS="2",
     )
     env.update(extra)
     return env

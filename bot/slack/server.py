@@ -27,6 +27,7 @@ from bot.slack.connections import (
 )
 from bot.slack.edge import Edge
 from bot.slack.logs import bound_all_handlers
+from bot.watch.lease import Leadership
 from bot.watch.poller import Poller
 from bot.wiring import Runtime
 
@@ -44,18 +45,19 @@ def web_app(
     signing_secret: str | None = None,
     read_timeout: float = READ_TIMEOUT,
     unhealthy: Callable[[], str | None] = lambda: None,
+    details: Callable[[], dict[str, Any]] = dict,
 ) -> web.Application:
     """The aiohttp application: Slack's endpoint behind the edge (HTTP mode), the health check.
 
-    `unhealthy()` says why the bot cannot do its work (the poller's health), or None.
+    `unhealthy()` says why the bot cannot do its work (the poller's health), or None;
+    `details()` adds to the answer (the replica's role).
     """
 
     async def healthz(_: web.Request) -> web.Response:
         reason = unhealthy()
         state = {"status": "unhealthy", "reason": reason} if reason else {"status": "ok"}
-        return web.json_response(
-            {**state, "mode": mode, "version": __version__}, status=503 if reason else 200
-        )
+        body = {**state, "mode": mode, "version": __version__, **details()}
+        return web.json_response(body, status=503 if reason else 200)
 
     server = web.Application()
     server.router.add_get("/healthz", healthz)
@@ -92,7 +94,8 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     store = runtime.store
     assert store is not None, "serve needs the store (open_runtime(with_store=True))"
     base = replace(runtime.deps, store=store, slack=runtime.slack)
-    poller = Poller(base, store=store, slack=runtime.slack)
+    leadership = Leadership(store, seconds=settings.lease_seconds)
+    poller = Poller(base, store=store, slack=runtime.slack, fence=leadership.fence)
     deps = replace(base, poller=poller)
     secret = None if settings.socket_mode or signing is None else signing.get_secret_value()
     budget = PerPersonBudget(settings.arena_requests_per_user_per_minute)
@@ -107,7 +110,8 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
             mode=mode,
             signing_secret=secret,
             read_timeout=read_timeout,
-            unhealthy=poller.unhealthy,
+            unhealthy=lambda: _unhealthy(leadership, poller),
+            details=lambda: {"role": leadership.role},
         ),
         access_log=None,
         shutdown_timeout=DRAIN_SECONDS,
@@ -120,7 +124,7 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     if settings.slack_app_token is not None:
         socket = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
         await socket.connect_async()  # type: ignore[no-untyped-call]
-    polling = asyncio.create_task(poller.run(), name="poller")
+    polling = asyncio.create_task(leadership.run(poller.run), name="leadership")
     logger.info(
         "serving in %s mode on %s:%s for team(s) %s, at most %d connections",
         mode,
@@ -140,6 +144,13 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     await runner.cleanup()
     await _drain(DRAIN_SECONDS)
     logger.info("stopped")
+
+
+def _unhealthy(leadership: Leadership, poller: Poller) -> str | None:
+    """The poller's health while this replica polls; a follower only needs Arena's login."""
+    if leadership.leading:
+        return poller.unhealthy()
+    return poller.login_problem()
 
 
 async def _until_signalled() -> None:

@@ -44,9 +44,16 @@ def without_rate_limit_waits(slack: AsyncWebClient) -> AsyncWebClient:
 class Channels:
     """chat.postMessage / chat.update for the poller; a 429 closes only its channel for a while."""
 
-    def __init__(self, slack: AsyncWebClient, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        slack: AsyncWebClient,
+        clock: Callable[[], float],
+        *,
+        fence: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._slack = without_rate_limit_waits(slack)
         self._clock = clock
+        self._fence = fence  # replicas: raises unless this one still holds the poller's lease
         self._closed: dict[str, float] = {}
 
     def open_at(self, channel: str) -> float:
@@ -74,6 +81,8 @@ class Channels:
             logger.warning("could not tell %s directly: %s", user, exc)
 
     async def _call(self, channel: str, call: Callable[[], Awaitable[T]]) -> T:
+        if self._fence is not None:
+            await self._fence()
         now = self._clock()
         if self.open_at(channel) > now:
             raise ChannelBusy(channel, self.open_at(channel))

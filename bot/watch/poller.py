@@ -25,6 +25,7 @@ from bot.watch.backoff import Backoff
 from bot.watch.channels import Channels
 from bot.watch.health import Health
 from bot.watch.imports import ImportReads, first_read
+from bot.watch.lease import LeaseLost
 from bot.watch.schedule import Pace, pace
 from bot.watch.store import Store, StoreError, Subscription, Watch
 from bot.watch.subscriptions import Subscriptions
@@ -53,6 +54,7 @@ class Poller:
         clock: Callable[[], float] = time.time,
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        fence: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._deps = deps
         self._store = store
@@ -61,7 +63,8 @@ class Poller:
         self._sleep = sleep
         self._base = deps.settings.poll_interval_seconds
         cap = max(self._base, deps.settings.poll_max_interval_seconds)
-        self._channels = Channels(slack, clock)
+        # `fence` raises LeaseLost once another replica polls: checked before each post.
+        self._channels = Channels(slack, clock, fence=fence)
         self._backoff = Backoff(base=self._base, cap=cap)
         self._reads = ImportReads(deps.arena, base=self._base, cap=cap)
         self._watches = Watches(
@@ -119,12 +122,19 @@ class Poller:
         refusal = self._deps.arena.login_gate.refusal
         return self.health.problem(login_refused=str(refusal) if refusal else None)
 
+    def login_problem(self) -> str | None:
+        """Why `/healthz` should answer 503 on a replica that does not poll, or None."""
+        refusal = self._deps.arena.login_gate.refusal
+        return self.health.problem(login_refused=str(refusal)) if refusal else None
+
     async def run(self) -> None:
-        """Poll forever; every failure is logged once and polling goes on."""
+        """Poll forever; every failure is logged once and polling goes on (LeaseLost ends it)."""
         while True:
             self._woken.clear()
             try:
                 delay = await self.tick()
+            except LeaseLost:
+                raise
             except Exception as exc:
                 # The poller must outlive anything; the same failure is logged once.
                 if repr(exc) != self._crash_said:
@@ -188,6 +198,8 @@ class Poller:
             except ArenaQuotaExceeded:
                 self._paused()
                 return
+            except LeaseLost:
+                raise
             except Exception as exc:
                 failure = self._backoff.failed(item, str(exc) or type(exc).__name__, now)
                 if failure.count == 1 and not isinstance(exc, ArenaError):
