@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -59,6 +60,19 @@ class PollWorld:
         delay = await self.poller.tick()
         self.clock.advance(delay)
         return delay
+
+    async def sleep(self, seconds: float) -> None:
+        """A sleep for `Poller.run`: the fake clock moves on instead."""
+        self.clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    def new_poller(self, **options: Any) -> Poller:
+        """Another poller on this world's clock, store and Slack (`sleep`, `fence`, …)."""
+        return Poller(
+            self.deps,
+            **{"store": self.store, "slack": self.web, "clock": self.now, "wall": self.clock}
+            | options,
+        )
 
     async def run_for(self, seconds: float) -> None:
         """Tick for `seconds` of simulated time."""

@@ -11,7 +11,6 @@ import pytest
 from helpers_poller import NEW_RUN, add_run, poll_world
 
 from bot.watch.lease import Leadership, LeaseLost
-from bot.watch.poller import Poller
 from bot.watch.store import Store, open_store
 
 
@@ -101,19 +100,7 @@ async def test_a_fenced_out_poller_posts_nothing(database_url: str, tmp_path: Pa
         async def lost() -> None:
             raise LeaseLost("replica x no longer holds the poller's lease")
 
-        async def sleep(seconds: float) -> None:
-            world.clock.advance(seconds)
-            await asyncio.sleep(0)
-
-        poller = Poller(
-            world.deps,
-            store=world.store,
-            slack=world.web,
-            clock=world.now,
-            wall=world.clock,
-            sleep=sleep,
-            fence=lost,
-        )
+        poller = world.new_poller(sleep=world.sleep, fence=lost)
         add_run(world.sim, NEW_RUN, finishes_after=None)
         await world.watch(NEW_RUN)
         world.clock.advance(60)

@@ -196,19 +196,7 @@ async def test_a_restarted_poller_announces_nothing_twice(database_url: str) -> 
 async def test_run_polls_on_its_own_until_the_watch_is_announced(database_url: str) -> None:
     """`run()` with an injected sleep that moves the fake clock: the loop the server starts."""
     async with poll_world(database_url) as world:
-
-        async def sleep(seconds: float) -> None:
-            world.clock.advance(seconds)
-            await asyncio.sleep(0)
-
-        poller = Poller(
-            world.deps,
-            store=world.store,
-            slack=world.web,
-            clock=world.now,
-            wall=world.clock,
-            sleep=sleep,
-        )
+        poller = world.new_poller(sleep=world.sleep)
         add_run(world.sim, NEW_RUN, finishes_after=200)
         await world.watch(NEW_RUN)
         task = asyncio.create_task(poller.run())
