@@ -21,6 +21,7 @@ from bot.arena.client import ArenaClient
 from bot.arena.limits import LimitedTransport
 from bot.deps import Deps
 from bot.settings import Settings
+from bot.watch.shared_session import StoredSession, session_account
 from bot.watch.store import Store, open_store
 
 USER_AGENT = f"importrun-bot/{__version__} (+https://github.com/importrun-bot)"
@@ -102,11 +103,20 @@ async def opened_store(settings: Settings) -> AsyncIterator[Store]:
         await store.close()
 
 
+def shared_session(settings: Settings, store: Store) -> StoredSession:
+    """The Arena session kept in the store for the settings' user, shared by all processes."""
+    account = session_account(
+        settings.arena_email or "", settings.arena_api_url, settings.arena_workspace_id
+    )
+    return StoredSession(store, account)
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, with_store: bool = False) -> AsyncIterator[Runtime]:
     """Open the Arena session lazily (and the store, for `serve`); on exit close them."""
     async with contextlib.AsyncExitStack() as stack:
         store = await stack.enter_async_context(opened_store(settings)) if with_store else None
-        arena = await stack.enter_async_context(open_arena(settings))
+        keeper = shared_session(settings, store) if store is not None else None
+        arena = await stack.enter_async_context(open_arena(settings, keeper=keeper))
         deps = Deps(settings=settings, arena=arena, store=store)
         yield Runtime(deps=deps, slack=slack_client(settings), store=store)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from helpers_arena import open_arena
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.cli.main import main
@@ -28,6 +29,8 @@ from bot.demo.seed import (
 )
 from bot.demo.simulator import ArenaSimulator, RunTimeline
 from bot.demo.slack_stub import SlackStub
+from bot.watch.shared_session import StoredSession, session_account
+from bot.watch.store import open_store
 from support import bot_env, free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -362,3 +365,37 @@ async def test_post_wait_checks_slack_before_waiting(world: World) -> None:
 async def test_times_are_printed_rounded() -> None:
     """Waits read as people say them."""
     assert [seconds(s) for s in (25.3125, 2.0, 0.5, 1.25)] == ["25", "2", "0.5", "1.2"]
+
+
+async def test_check_uses_the_session_a_running_bot_stored(world: World) -> None:
+    """With a session in DATABASE_URL, `check` logs in not at all (the running bot keeps its
+    session) and says so; the session is still there afterwards."""
+    url = f"sqlite:///{world.workdir / 'shared-session.db'}"
+    env = world.env(DATABASE_URL=url)
+    store = await open_store(url)
+    try:
+        account = session_account(env["ARENA_EMAIL"], env["ARENA_API_URL"], 123456789)
+        async with open_arena(world.arena.url, keeper=StoredSession(store, account)) as bot:
+            await bot.login()
+        token = await store.arena_token(account)
+        logins, logouts = world.arena.stats.logins, world.arena.stats.logouts
+
+        result = await world.run("check", DATABASE_URL=url)
+        assert result.code == 0, result.out + result.err
+        assert "with the session stored in DATABASE_URL" in result.out
+        assert "ok      Arena: the user sees 2 import definition(s):" in result.out
+        assert (world.arena.stats.logins, world.arena.stats.logouts) == (logins, logouts)
+        assert await store.arena_token(account) == token
+    finally:
+        await store.close()
+
+
+async def test_check_names_a_database_it_cannot_open(world: World) -> None:
+    """An unusable DATABASE_URL is one PROBLEM line; Arena is still checked (by a login)."""
+    result = await world.run(
+        "check", DATABASE_URL=f"postgresql://bot:pw@127.0.0.1:{free_port()}/importrun"
+    )
+    assert result.code == 2
+    [problem] = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
+    assert problem.startswith("PROBLEM DATABASE_URL: PostgreSQL at postgresql://bot:***@")
+    assert "ok      Arena: logged in as" in result.out

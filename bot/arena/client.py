@@ -21,6 +21,7 @@ from bot.arena.gates import LoginGate, retries
 from bot.arena.guid import normalize_guid
 from bot.arena.models import Change, ImportDefinition, ImportRun, LoginResult
 from bot.arena.quota import Quota
+from bot.arena.session import SessionKeeper
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class ArenaClient:
         backoff: float = 0.25,
         cache_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
+        keeper: SessionKeeper | None = None,
     ) -> None:
         self._http = http
         self._email = email
@@ -62,6 +64,7 @@ class ArenaClient:
         self._quota = Quota()
         self._token: str | None = None
         self._logins: Coalescer[str] = Coalescer()
+        self._keeper = keeper  # a session shared with other processes (see session.py)
         self._inflight: Coalescer[Any] = Coalescer()
         self._runs: TtlCache[ImportRun] = TtlCache(cache_ttl, clock)
         self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
@@ -90,6 +93,9 @@ class ArenaClient:
                 return
         token, self._token = self._token, None
         if token is None:
+            return
+        if self._keeper is not None:
+            logger.info("Leaving the shared Arena session open for the other processes")
             return
         try:
             response = await self._exchange("PUT", "/logout", token=token)
@@ -256,13 +262,25 @@ class ArenaClient:
         """The session token, logging in first if there is none (one login for all callers)."""
         if self._token is not None:
             return self._token
-        return await self._logins.run("login", self._login)
+        return await self._logins.run("login", lambda: self._obtain(None))
 
     async def _renew(self, failed: str) -> str:
         """A new token after `failed` got a 401, unless another caller already renewed it."""
         if self._token == failed:
             self._token = None
-        return await self._session()
+        if self._token is not None:
+            return self._token
+        return await self._logins.run("login", lambda: self._obtain(failed))
+
+    async def _obtain(self, failed: str | None) -> str:
+        """A token: the shared one unless it is the one that `failed`, else a new login."""
+        if self._keeper is None:
+            return await self._login()
+        stored = await self._keeper.load() if failed is None else None
+        if stored is None:
+            stored = await self._keeper.replace(failed, self._login)
+        self._token = stored
+        return stored
 
     async def _login(self) -> str:
         """`POST /login` (never retried: a second login would cancel the first session)."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
@@ -15,7 +18,9 @@ from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
 from bot.runs.messages import explain
 from bot.settings import Settings
 from bot.terminal.mrkdwn import plain_text
-from bot.wiring import open_arena, slack_client
+from bot.watch.shared_session import StoredSession
+from bot.watch.store import DatabaseError, open_store
+from bot.wiring import open_arena, shared_session, slack_client
 
 logger = logging.getLogger(__name__)
 
@@ -85,14 +90,48 @@ async def _check_arena(settings: Settings, report: Report) -> None:
         )
     if missing or settings.arena_email is None or settings.arena_password is None:
         return
-    async with open_arena(settings, retries=0) as arena:
-        await _arena_findings(settings, arena, report)
+    async with _stored_session(settings, report) as keeper:
+        stored = keeper is not None and await keeper.load() is not None
+        async with open_arena(settings, retries=0, keeper=keeper) as arena:
+            await _arena_findings(settings, arena, report, stored=stored)
 
 
-async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report) -> None:
+@asynccontextmanager
+async def _stored_session(
+    settings: Settings, report: Report
+) -> AsyncIterator[StoredSession | None]:
+    """The session a running bot keeps in DATABASE_URL, so that `check` logs nobody out.
+
+    A SQLite file that does not exist yet is not created: there is no session to share.
+    """
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not _exists(url.removeprefix("sqlite:///")):
+        yield None
+        return
+    try:
+        store = await open_store(url)
+    except DatabaseError as exc:
+        report.problem(str(exc))
+        yield None
+        return
+    try:
+        yield shared_session(settings, store)
+    finally:
+        await store.close()
+
+
+def _exists(path: str) -> bool:
+    return path not in ("", ":memory:") and Path(path).is_file()
+
+
+async def _arena_findings(
+    settings: Settings, arena: ArenaClient, report: Report, *, stored: bool
+) -> None:
     where = f"{settings.arena_email} at {settings.arena_api_url}"
     try:
         await arena.login()
+        # With a stored session no login is sent: the first read is what tries the session.
+        definitions = await arena.list_imports(limit=400) if stored else None
     except ArenaAuthError as exc:
         said = f" Arena said: {exc.arena_message}" if exc.arena_message else ""
         report.problem(
@@ -106,9 +145,16 @@ async def _arena_findings(settings: Settings, arena: ArenaClient, report: Report
     except ArenaError as exc:
         report.problem(f"ARENA_API_URL: the login failed: {plain_text(explain(exc))}")
         return
-    report.ok(f"Arena: logged in as {where}.")
+    if stored:
+        report.ok(
+            f"Arena: signed in as {where} with the session stored in DATABASE_URL "
+            "(the running bot's: no new login, nobody logged out)."
+        )
+    else:
+        report.ok(f"Arena: logged in as {where}.")
     try:
-        definitions = await arena.list_imports(limit=400)
+        if definitions is None:
+            definitions = await arena.list_imports(limit=400)
     except ArenaError as exc:
         report.problem(f"Arena: import definitions cannot be read: {plain_text(explain(exc))}")
     else:

@@ -108,10 +108,10 @@ def add_to(commands: Any) -> None:
         commands,
         "check",
         "verify the configuration: Arena login, quota, Slack auth.test",
-        "Check every setting: log in to Arena (one login: a running bot with the same user "
-        "logs in again on its next request), read the import definitions and the quota left, "
-        "and call Slack's auth.test with SLACK_BOT_TOKEN. One line per finding; secrets are "
-        "never printed.",
+        "Check every setting: sign in to Arena (with the session a running bot keeps in "
+        "DATABASE_URL when there is one, so nobody is logged out; else one login), read the "
+        "import definitions and the quota left, open the database, and call Slack's auth.test "
+        "with SLACK_BOT_TOKEN. One line per finding; secrets are never printed.",
         "example:\n  importrun-bot check\n"
         "exit codes: 0 all in order, 1 Arena or Slack unreachable, 2 a setting missing or wrong",
     )

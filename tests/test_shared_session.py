@@ -1,0 +1,65 @@
+"""One Arena session for every process on one database (SQLite file or PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from helpers_arena import open_arena
+
+from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
+from bot.demo.simulator import ArenaSimulator
+from bot.watch.shared_session import StoredSession
+from bot.watch.store import Store, open_store
+
+ACCOUNT = "integration@example.com http://arena 123456789"
+
+
+@pytest.fixture
+async def stores(database_url: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes' stores on one database."""
+    one, two = await open_store(database_url), await open_store(database_url)
+    try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_two_clients_share_one_login_and_renew_it_once(
+    arena_sim: ArenaSimulator, stores: tuple[Store, Store]
+) -> None:
+    """The second process uses the first one's session; when Arena ends it, both ask at once
+    and only one logs in again; stopping logs nobody out (the other still needs it)."""
+    one, two = (StoredSession(store, ACCOUNT) for store in stores)
+    async with (
+        open_arena(arena_sim.url, keeper=one, backoff=0) as first,
+        open_arena(arena_sim.url, keeper=two, backoff=0) as second,
+    ):
+        await first.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)
+        await second.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)
+        assert arena_sim.stats.logins == 1
+
+        arena_sim.expire_sessions()
+        await asyncio.gather(
+            first.list_runs(SEED_IMPORT_GUID, limit=5),
+            second.list_runs(SEED_IMPORT_GUID, limit=5),
+        )
+        assert arena_sim.stats.logins == 2
+        await first.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)
+        await second.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)
+        assert arena_sim.stats.logins == 2
+    assert arena_sim.stats.logouts == 0
+
+
+async def test_a_new_process_picks_up_the_stored_session(
+    arena_sim: ArenaSimulator, stores: tuple[Store, Store]
+) -> None:
+    """A process started later (a rolling update) logs in not at all."""
+    async with open_arena(arena_sim.url, keeper=StoredSession(stores[0], ACCOUNT)) as first:
+        await first.login()
+    async with open_arena(arena_sim.url, keeper=StoredSession(stores[1], ACCOUNT)) as later:
+        await later.login()
+        await later.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)
+    assert arena_sim.stats.logins == 1
