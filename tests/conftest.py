@@ -10,6 +10,7 @@ import pytest
 from helpers_postgres import PostgresServer, running_postgres
 
 from bot.demo.simulator import ArenaSimulator, FakeClock
+from bot.watch.store import Store, open_store
 
 
 @pytest.fixture
@@ -47,3 +48,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'data' / 'bot.db'}"
     server: PostgresServer = request.getfixturevalue("postgres")
     return server.fresh_url()
+
+
+@pytest.fixture
+async def stores(database_url: str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two processes' stores on one database of each back end (two replicas)."""
+    one, two = await open_store(database_url), await open_store(database_url)
+    try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +11,7 @@ import pytest
 from helpers_poller import NEW_RUN, add_run, poll_world
 
 from bot.watch.lease import Leadership, LeaseLost
-from bot.watch.store import Store, open_store
-
-
-@pytest.fixture
-async def stores(database_url: str) -> AsyncIterator[tuple[Store, Store]]:
-    """Two replicas' stores on one database."""
-    one, two = await open_store(database_url), await open_store(database_url)
-    try:
-        yield one, two
-    finally:
-        await one.close()
-        await two.close()
+from bot.watch.store import Store
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:

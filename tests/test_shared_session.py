@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
 from helpers_arena import open_arena
 
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
 from bot.demo.simulator import ArenaSimulator
 from bot.watch.shared_session import StoredSession
-from bot.watch.store import Store, open_store
+from bot.watch.store import Store
 
 ACCOUNT = "integration@example.com http://arena 123456789"
-
-
-@pytest.fixture
-async def stores(database_url: str) -> AsyncIterator[tuple[Store, Store]]:
-    """Two processes' stores on one database."""
-    one, two = await open_store(database_url), await open_store(database_url)
-    try:
-        yield one, two
-    finally:
-        await one.close()
-        await two.close()
 
 
 async def test_two_clients_share_one_login_and_renew_it_once(
