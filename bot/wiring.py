@@ -74,8 +74,10 @@ class Runtime:
 
 
 @asynccontextmanager
-async def open_arena(settings: Settings, **options: Any) -> AsyncIterator[ArenaClient]:
-    """The Arena client of the settings; on exit log out and close its connections."""
+async def open_arena(
+    settings: Settings, *, log_out: bool = True, **options: Any
+) -> AsyncIterator[ArenaClient]:
+    """The Arena client of the settings; on exit log out (if `log_out`) and close it."""
     settings.require("arena_email", "arena_password")
     assert settings.arena_email is not None
     assert settings.arena_password is not None
@@ -90,7 +92,7 @@ async def open_arena(settings: Settings, **options: Any) -> AsyncIterator[ArenaC
         try:
             yield arena
         finally:
-            await arena.close()
+            await arena.close(log_out=log_out)
 
 
 @asynccontextmanager

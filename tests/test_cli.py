@@ -377,15 +377,17 @@ async def test_check_uses_the_session_a_running_bot_stored(world: World) -> None
         account = session_account(env["ARENA_EMAIL"], env["ARENA_API_URL"], 123456789)
         async with open_arena(world.arena.url, keeper=StoredSession(store, account)) as bot:
             await bot.login()
-        token = await store.arena_token(account)
-        logins, logouts = world.arena.stats.logins, world.arena.stats.logouts
+            token = await store.arena_token(account)
+            logins, logouts = world.arena.stats.logins, world.arena.stats.logouts
 
-        result = await world.run("check", DATABASE_URL=url)
-        assert result.code == 0, result.out + result.err
-        assert "with the session stored in DATABASE_URL" in result.out
-        assert "ok      Arena: the user sees 2 import definition(s):" in result.out
-        assert (world.arena.stats.logins, world.arena.stats.logouts) == (logins, logouts)
-        assert await store.arena_token(account) == token
+            result = await world.run("check", DATABASE_URL=url)
+            assert result.code == 0, result.out + result.err
+            assert "with the session stored in DATABASE_URL" in result.out
+            assert "ok      Arena: the user sees 2 import definition(s):" in result.out
+            assert (world.arena.stats.logins, world.arena.stats.logouts) == (logins, logouts)
+            assert await store.arena_token(account) == token
+            await bot.get_run(SEED_IMPORT_GUID, SEED_RUN_GUID, fresh=True)  # still signed in
+            assert world.arena.stats.logins == logins
     finally:
         await store.close()
 

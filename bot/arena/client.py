@@ -84,18 +84,16 @@ class ArenaClient:
         """Log in now rather than on the first request; an open session is kept."""
         await self._session()
 
-    async def close(self) -> None:
-        """Log out if logged in; failures are logged, not raised; `http` stays open."""
+    async def close(self, *, log_out: bool = True) -> None:
+        """Log out if logged in (unless not `log_out`: a session others go on using); failures
+        are logged, not raised; `http` stays open."""
         if len(self._logins):
             try:
                 await self._session()
             except ArenaError:
                 return
         token, self._token = self._token, None
-        if token is None:
-            return
-        if self._keeper is not None:
-            logger.info("Leaving the shared Arena session open for the other processes")
+        if token is None or not log_out:
             return
         try:
             response = await self._exchange("PUT", "/logout", token=token)

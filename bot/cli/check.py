@@ -92,7 +92,8 @@ async def _check_arena(settings: Settings, report: Report) -> None:
         return
     async with _stored_session(settings, report) as keeper:
         stored = keeper is not None and await keeper.load() is not None
-        async with open_arena(settings, retries=0, keeper=keeper) as arena:
+        # A session kept in the database is the running bot's (or the next one's): left open.
+        async with open_arena(settings, retries=0, keeper=keeper, log_out=keeper is None) as arena:
             await _arena_findings(settings, arena, report, stored=stored)
 
 

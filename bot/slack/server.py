@@ -93,8 +93,12 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     teams = await our_teams(settings, runtime.slack)
     store = runtime.store
     assert store is not None, "serve needs the store (open_runtime(with_store=True))"
+    # Tasks already running (a database pool's workers) live on after serve: not drained.
+    background = asyncio.all_tasks()
     base = replace(runtime.deps, store=store, slack=runtime.slack)
-    leadership = Leadership(store, seconds=settings.lease_seconds)
+    leadership = Leadership(
+        store, seconds=settings.lease_seconds, every=settings.poll_interval_seconds
+    )
     poller = Poller(base, store=store, slack=runtime.slack, fence=leadership.fence)
     deps = replace(base, poller=poller)
     secret = None if settings.socket_mode or signing is None else signing.get_secret_value()
@@ -142,7 +146,7 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     if socket is not None:
         await socket.close_async()  # type: ignore[no-untyped-call]
     await runner.cleanup()
-    await _drain(DRAIN_SECONDS)
+    await _drain(DRAIN_SECONDS, background)
     logger.info("stopped")
 
 
@@ -163,10 +167,10 @@ async def _until_signalled() -> None:
         loop.remove_signal_handler(sig)
 
 
-async def _drain(timeout: float) -> None:
-    """Wait for listener work Bolt runs after the ack (tasks of this loop)."""
+async def _drain(timeout: float, background: set[asyncio.Task[Any]]) -> None:
+    """Wait for listener work Bolt runs after the ack (tasks of this loop, but `background`)."""
     current = asyncio.current_task()
-    pending: set[asyncio.Task[Any]] = {t for t in asyncio.all_tasks() if t is not current}
+    pending = asyncio.all_tasks() - background - {current} if current else set()
     if pending:
         _, late = await asyncio.wait(pending, timeout=timeout)
         if late:

@@ -1,4 +1,4 @@
-"""Which replica polls: a lease in the database, renewed every third of LEASE_SECONDS.
+"""Which replica polls: a lease in the database, renewed every third of LEASE_SECONDS or so.
 
 Every replica answers people; only the lease's holder runs the poller, and it checks the lease
 again right before each announcement (the fence), so a replica that was paused past its lease
@@ -39,12 +39,15 @@ class Leadership:
         store: Store,
         *,
         seconds: float,
+        every: float | None = None,
         holder: str | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._store = store
         self._seconds = seconds
+        # How often to claim or renew: a follower takes over at most this long after expiry.
+        self._every = min(seconds / 3, every or seconds)
         self.holder = holder or replica_name()
         self._clock = clock
         self._sleep = sleep
@@ -81,7 +84,7 @@ class Leadership:
                     await _cancel(task)
                     task = None
                 self.leading = task is not None
-                await self._sleep(self._seconds / 3)
+                await self._sleep(self._every)
         finally:
             if task is not None:
                 await _cancel(task)
@@ -100,7 +103,7 @@ class Leadership:
             if not self._failing:
                 logger.warning("renewing the poller's lease failed: %s", exc)
             self._failing = True
-            return now < self._held_until - self._seconds / 3
+            return now < self._held_until - self._every
         if self._failing:
             logger.info("the database answers again")
         self._failing = False

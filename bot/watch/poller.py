@@ -129,6 +129,7 @@ class Poller:
 
     async def run(self) -> None:
         """Poll forever; every failure is logged once and polling goes on (LeaseLost ends it)."""
+        self.health.end()  # a replica that just took over has no pass overdue yet
         while True:
             self._woken.clear()
             try:
