@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.demo.simulator import ArenaSimulator
-from bot.demo.slack_events import SlackEvents
+from bot.demo.slack_events import SlackEvents, SocketEvents
 from bot.demo.slack_stub import SlackCall, SlackStub
 from support import SIGNING_SECRET, BotProcess, bot_env, free_port
 
@@ -36,19 +36,31 @@ class World:
 
 
 @asynccontextmanager
-async def running_world(workdir: Path, **settings: str) -> AsyncIterator[World]:
-    """Start everything; on exit the bot must stop cleanly and never have logged a traceback."""
+async def running_world(
+    workdir: Path, *, socket_mode: bool = False, **settings: str
+) -> AsyncIterator[World]:
+    """Start everything; on exit the bot must stop cleanly and never have logged a traceback.
+
+    With `socket_mode`, the bot connects to the stub's WebSocket (SLACK_APP_TOKEN) and the
+    world's events arrive as Socket Mode envelopes instead of signed HTTP requests.
+    """
     arena, slack = ArenaSimulator(), SlackStub()
     await arena.start()
     await slack.start()
     env = bot_env(
         arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=workdir, **settings
     )
+    if socket_mode:
+        env["SLACK_APP_TOKEN"] = slack.socket.app_token
     bot = BotProcess(env, workdir)
     await bot.start()
     try:
         async with httpx.AsyncClient(timeout=10) as http:
-            events = SlackEvents(http, f"{bot.base}/slack/events", SIGNING_SECRET)
+            events = (
+                SocketEvents(slack.socket)
+                if socket_mode
+                else SlackEvents(http, f"{bot.base}/slack/events", SIGNING_SECRET)
+            )
             yield World(arena, slack, bot, events)
         assert await bot.stop() == 0, bot.output()
         assert "Traceback" not in bot.output(), bot.output()

@@ -68,8 +68,8 @@ class BotProcess:
         self.proc: asyncio.subprocess.Process | None = None
         self.log = workdir / "bot.log"
 
-    async def start(self, timeout: float = 20.0) -> None:
-        """Start the process and wait for its health check."""
+    async def start(self, timeout: float = 20.0, *, ready: tuple[int, ...] = (200,)) -> None:
+        """Start the process and wait for its health check to answer with a `ready` status."""
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -90,7 +90,7 @@ class BotProcess:
                         f"serve exited {self.proc.returncode}:\n{self.log.read_text()}"
                     )
                 try:
-                    if (await http.get(f"{self.base}/healthz")).status_code == 200:
+                    if (await http.get(f"{self.base}/healthz")).status_code in ready:
                         return
                 except httpx.TransportError:
                     pass

@@ -401,3 +401,20 @@ async def test_check_names_a_database_it_cannot_open(world: World) -> None:
     [problem] = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
     assert problem.startswith("PROBLEM DATABASE_URL: PostgreSQL at postgresql://bot:***@")
     assert "ok      Arena: logged in as" in result.out
+
+
+async def test_check_asks_slack_for_a_socket_mode_url_with_the_app_token(world: World) -> None:
+    """Socket Mode: the app-level token is tried with apps.connections.open, not only its
+    prefix; a refused one is one PROBLEM sentence and exit code 2."""
+    good = await world.run("check", SLACK_APP_TOKEN=world.slack.socket.app_token)
+    assert good.code == 0, good.out
+    assert "ok      Slack: apps.connections.open accepts the app-level token" in good.out
+
+    refused = await world.run("check", SLACK_APP_TOKEN="xapp-1-revoked-token")
+    assert refused.code == 2
+    [problem] = [line for line in refused.out.splitlines() if line.startswith("PROBLEM")]
+    assert problem == (
+        "PROBLEM SLACK_APP_TOKEN: Slack refused the app-level token (invalid_auth); use the "
+        "xapp-… token with the connections:write scope from the app's Basic Information page."
+    )
+    assert "xapp-1-revoked-token" not in refused.out

@@ -17,6 +17,7 @@ from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
 from bot.runs.messages import explain
 from bot.settings import Settings
+from bot.slack.socket_mode import refusal
 from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession
 from bot.watch.store import DatabaseError, open_store
@@ -207,17 +208,35 @@ async def _check_slack(settings: Settings, report: Report) -> None:
         report.problem(f"SLACK_BOT_TOKEN: Slack's auth.test refused it ({error}).")
         return
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        reason = str(exc) or type(exc).__name__
-        report.problem(
-            f"SLACK_API_URL: Slack could not be reached at {settings.slack_api_url} ({reason}).",
-            reachable=False,
-        )
+        _unreachable(settings, exc, report)
         return
     who = f"@{answer.get('user')} in team {answer.get('team')} ({answer.get('team_id')})"
     if answer.get("bot_id"):
         report.ok(f"Slack: auth.test accepts the bot token: {who}.")
     else:
         report.problem(f"SLACK_BOT_TOKEN is not a bot token (it belongs to {who}).")
+    if settings.slack_app_token is not None and not settings.missing("slack_app_token"):
+        await _check_socket_mode(settings, settings.slack_app_token.get_secret_value(), report)
+
+
+async def _check_socket_mode(settings: Settings, app_token: str, report: Report) -> None:
+    """Ask Slack for a Socket Mode URL with the app-level token (the URL is not used)."""
+    try:
+        await slack_client(settings).apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        report.problem(refusal(str(exc.response.get("error", "unknown_error"))))
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        _unreachable(settings, exc, report)
+    else:
+        report.ok("Slack: apps.connections.open accepts the app-level token (Socket Mode).")
+
+
+def _unreachable(settings: Settings, exc: BaseException, report: Report) -> None:
+    reason = str(exc) or type(exc).__name__
+    report.problem(
+        f"SLACK_API_URL: Slack could not be reached at {settings.slack_api_url} ({reason}).",
+        reachable=False,
+    )
 
 
 def fix_hint(problems: int) -> str:

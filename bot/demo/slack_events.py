@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
+
+from bot.demo.slack_socket import SlackSocket
 
 TEAM = {"id": "T0DEMOTEAM", "domain": "demo"}
 
@@ -151,3 +153,23 @@ class SlackEvents:
     async def view_submission(self, view: dict[str, Any]) -> httpx.Response:
         """Submit a modal whose `view` carries callback_id, state and private_metadata."""
         return await self.interaction({"type": "view_submission", "view": view})
+
+
+class SocketEvents(SlackEvents):
+    """The same commands and interactions, delivered as Socket Mode envelopes on the stub's
+    WebSocket; the answer is the app's acknowledgement (HTTP 200 and its payload)."""
+
+    def __init__(self, socket: SlackSocket, *, user: str = "U0PERSON01") -> None:
+        # No HTTP client nor signature: the envelope goes down the app's own WebSocket.
+        self.user = user
+        self._socket = socket
+
+    async def post(self, body: str, **_: Any) -> httpx.Response:
+        """Wrap a form body as Slack's Socket Mode does: `interactive` for `payload=…`, else
+        `slash_commands`; wait for the ack."""
+        form = dict(parse_qsl(body))
+        if "payload" in form:
+            ack = await self._socket.deliver("interactive", json.loads(form["payload"]))
+        else:
+            ack = await self._socket.deliver("slash_commands", form)
+        return httpx.Response(200, json=ack)

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from bot.demo.slack_socket import SlackSocket
+
 Listener = Callable[["SlackCall"], Awaitable[None] | None]
 
 BOT_USER_ID = "U0BOTUSER1"
@@ -49,8 +51,11 @@ class _Failure:
 class SlackStub:
     """Records `chat.*`, `views.*`, `auth.test`, `users.info` and response_url posts; failures."""
 
-    def __init__(self, *, token: str = "xoxb-local-stub") -> None:
+    def __init__(
+        self, *, token: str = "xoxb-local-stub", app_token: str = "xapp-1-local-stub"
+    ) -> None:
         self.token = token
+        self.socket = SlackSocket(app_token)  # Socket Mode: apps.connections.open and its URL
         self.calls: list[SlackCall] = []
         self._failures: dict[str, list[_Failure]] = {}
         self._listeners: list[Listener] = []
@@ -68,12 +73,14 @@ class SlackStub:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)  # users.info and other reads
         app.router.add_post("/response/{key}", self._response_url)
+        self.socket.add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
         bound = self._runner.addresses[0]
         self.root = f"http://{host}:{bound[1]}"
+        self.socket.root = self.root
         self.url = f"{self.root}/api/"
         return self.url
 
@@ -168,8 +175,10 @@ class SlackStub:
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
         status, headers = 200, {}
-        if token != self.token:
-            payload: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+        if method == "apps.connections.open":  # the app-level token's one method
+            payload: dict[str, Any] = self.socket.open(token)
+        elif token != self.token:
+            payload = {"ok": False, "error": "invalid_auth"}
         elif failure := self._take_failure(method, body.get("channel")):
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             payload, status = {"ok": False, "error": failure.error}, failure.status

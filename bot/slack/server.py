@@ -11,7 +11,6 @@ from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot import __version__
@@ -27,6 +26,7 @@ from bot.slack.connections import (
 )
 from bot.slack.edge import Edge
 from bot.slack.logs import bound_all_handlers
+from bot.slack.socket_mode import SocketLink
 from bot.watch.lease import Leadership
 from bot.watch.poller import Poller
 from bot.wiring import Runtime
@@ -89,6 +89,7 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         settings.require("slack_bot_token", "slack_app_token")
     else:
         settings.require("slack_bot_token", "slack_signing_secret")
+    stop = _stop_on_signals()  # from the start: nothing below may hold up SIGTERM for long
     bound_all_handlers()
     teams = await our_teams(settings, runtime.slack)
     store = runtime.store
@@ -108,14 +109,21 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     app = build_app(deps, client=runtime.slack, signing_secret=None, access=access)
     mode = "socket" if settings.socket_mode else "http"
     read_timeout = settings.server_read_timeout_seconds
+    socket: SocketLink | None = None
+    if settings.slack_app_token is not None:
+        socket = SocketLink(app, settings.slack_app_token.get_secret_value())
+
+    def details() -> dict[str, Any]:
+        return {"role": leadership.role, **(socket.details() if socket else {})}
+
     runner = web.AppRunner(
         web_app(
             app,
             mode=mode,
             signing_secret=secret,
             read_timeout=read_timeout,
-            unhealthy=lambda: _unhealthy(leadership, poller),
-            details=lambda: {"role": leadership.role},
+            unhealthy=lambda: _unhealthy(leadership, poller, socket),
+            details=details,
         ),
         access_log=None,
         shutdown_timeout=DRAIN_SECONDS,
@@ -124,10 +132,8 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     await runner.setup()
     limits = connection_limits(settings)
     await GuardedSite(runner, settings.host, settings.port, limits).start()
-    socket: AsyncSocketModeHandler | None = None
-    if settings.slack_app_token is not None:
-        socket = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
-        await socket.connect_async()  # type: ignore[no-untyped-call]
+    if socket is not None:
+        socket.start()  # in the background: a refused token must not hold up the rest
     polling = asyncio.create_task(leadership.run(poller.run), name="leadership")
     logger.info(
         "serving in %s mode on %s:%s for team(s) %s, at most %d connections",
@@ -138,31 +144,39 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         limits.max_connections,
     )
 
-    await _until_signalled()
+    await stop.wait()
+    _forget_signals()
     logger.info("stopping: no new requests; finishing those in flight")
     polling.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await polling
     if socket is not None:
-        await socket.close_async()  # type: ignore[no-untyped-call]
+        await socket.close()
     await runner.cleanup()
     await _drain(DRAIN_SECONDS, background)
     logger.info("stopped")
 
 
-def _unhealthy(leadership: Leadership, poller: Poller) -> str | None:
-    """The poller's health while this replica polls; a follower only needs Arena's login."""
+def _unhealthy(leadership: Leadership, poller: Poller, socket: SocketLink | None) -> str | None:
+    """Socket Mode's problem; the poller's health while this replica polls, else Arena's login."""
+    if socket is not None and socket.problem:
+        return socket.problem
     if leadership.leading:
         return poller.unhealthy()
     return poller.login_problem()
 
 
-async def _until_signalled() -> None:
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT, from now on."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
+
+
+def _forget_signals() -> None:
+    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.remove_signal_handler(sig)
 
