@@ -149,12 +149,15 @@ def _migrate(db: sqlite3.Connection) -> None:
                     if column not in columns:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+        # One real write, so that a read-only file is found now rather than at the first watch.
+        db.execute("UPDATE schema_version SET version = version")
 
 
 def _sentence(path: str, exc: BaseException) -> str:
     """Why the file cannot be used, and what to do."""
     said = str(exc) or type(exc).__name__
-    if "readonly" in said or "read-only" in said or isinstance(exc, PermissionError):
+    exists = path != ":memory:" and Path(path).is_file()
+    if "readonly" in said or isinstance(exc, PermissionError) or exists:
         return (
             f"DATABASE_URL: the SQLite file {path} cannot be written ({said}); give the bot "
             "write access to the file and its folder."
