@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.arena.client import ArenaClient
+from bot.runs.card_cache import CardCache
 from bot.runs.definitions import Definitions
+from bot.runs.posting import Responder
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +54,10 @@ class Deps:
     # Filled in from `arena` when not given; `dataclasses.replace` hands the same one on.
     definitions: Definitions = field(default=None, repr=False, compare=False)  # type: ignore[assignment]
     """The import definitions list, cached: names for commands and cards."""
+    cards: CardCache = field(default_factory=CardCache, repr=False, compare=False)
+    """Finished runs' cards, built once."""
+    responder: Responder = field(default_factory=Responder, repr=False, compare=False)
+    """Replies to response_urls, over one HTTP session."""
 
     def __post_init__(self) -> None:
         if self.definitions is None:

@@ -17,6 +17,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import __version__
+from bot.arena._transport import AiohttpTransport
 from bot.arena.client import ArenaClient
 from bot.arena.limits import LimitedTransport
 from bot.deps import Deps
@@ -25,6 +26,9 @@ from bot.watch.shared_session import StoredSession, session_account
 from bot.watch.store import Store, open_store
 
 USER_AGENT = f"importrun-bot/{__version__} (+https://github.com/importrun-bot)"
+# Room for a burst of distinct lookups (50 runs at once) with a change lookup beside them:
+# with 20 connections the one GET /changes every card needs queued behind the run GETs.
+ARENA_CONNECTIONS = 100
 
 
 def slack_client(settings: Settings) -> AsyncWebClient:
@@ -53,9 +57,7 @@ def arena_http(settings: Settings) -> httpx.AsyncClient:
     timeout = httpx.Timeout(
         settings.arena_timeout_seconds, connect=min(5.0, settings.arena_timeout_seconds)
     )
-    pool = httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=20, max_keepalive_connections=10)
-    )
+    pool = AiohttpTransport(connections=ARENA_CONNECTIONS)
     return httpx.AsyncClient(
         base_url=base_url,
         timeout=timeout,

@@ -28,24 +28,34 @@ from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
 from bot.cards.text import inline
 from bot.deps import Deps
-from bot.runs.messages import Asker, card_for, explain, run_message
+from bot.runs.messages import Asker, Reply, card_reply, explain, run_reply
 
 logger = logging.getLogger(__name__)
 
 
 async def answer(deps: Deps, command: Command, asker: Asker) -> Message:
-    """The reply to a person's command; Arena failures and unknown names become one sentence."""
+    """The whole reply to a person's command (a card with its change link); see `reply`."""
+    first = await reply(deps, command, asker)
+    better = await first.later() if first.later is not None else None
+    return better or first.message
+
+
+async def reply(deps: Deps, command: Command, asker: Asker) -> Reply:
+    """The reply to send at once (a run's card after one Arena round trip) and its follow-up.
+
+    Arena failures and unknown names become one sentence.
+    """
     try:
-        return await _answer(deps, command, asker)
+        return await _reply(deps, command, asker)
     except names.AmbiguousName as exc:
         assert not isinstance(command, ListImports | ListWatches | Status | Help)
         options = [(d, to_text(with_import(command, d.guid))) for d in exc.matches]
-        return import_choices(exc.text, options)
+        return Reply(import_choices(exc.text, options))
     except names.UnknownName as exc:
-        return error_message(unknown_name(exc), markup=True)
+        return Reply(error_message(unknown_name(exc), markup=True))
     except ArenaError as exc:
         logger.info("%s: %s", type(command).__name__, exc)
-        return error_message(explain(exc), markup=True)
+        return Reply(error_message(explain(exc), markup=True))
 
 
 def unknown_name(exc: names.UnknownName) -> str:
@@ -62,7 +72,7 @@ async def _guid(deps: Deps, command: NamesImport) -> str:
     return await names.resolve(deps.definitions, command.import_ref)
 
 
-async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
+async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
     match command:
         case ShowRun(run_guid=run_guid):
             return await _show_run(deps, await _guid(deps, command), run_guid)
@@ -73,40 +83,39 @@ async def _answer(deps: Deps, command: Command, asker: Asker) -> Message:
                 browse.run_by_number(deps.arena, import_guid, number),
                 deps.definitions.name_of(import_guid),
             )
-            return await card_for(deps, run, import_guid=import_guid, import_name=name or "")
+            return card_reply(deps, run, import_guid=import_guid, name=name or "")
         case ListRuns():
-            return await browse.recent_runs(deps.arena, await _guid(deps, command))
+            return Reply(await browse.recent_runs(deps.arena, await _guid(deps, command)))
         case WatchRun(run=run):
-            return await notify.watch(deps, asker, await _guid(deps, command), run)
+            return Reply(await notify.watch(deps, asker, await _guid(deps, command), run))
         case Subscribe():
-            return await notify.subscribe(
-                deps, asker, with_import(command, await _guid(deps, command))
-            )
+            subscribe = with_import(command, await _guid(deps, command))
+            return Reply(await notify.subscribe(deps, asker, subscribe))
         case Unsubscribe():
-            return await notify.unsubscribe(deps, asker, await _guid(deps, command))
+            return Reply(await notify.unsubscribe(deps, asker, await _guid(deps, command)))
         case ListImports(text=text):
-            return await browse.imports(deps, text)
+            return Reply(await browse.imports(deps, text))
         case ListWatches():
-            return await notify.list_here(deps, asker)
+            return Reply(await notify.list_here(deps, asker))
         case Status():
-            return await status.status(deps)
+            return Reply(await status.status(deps))
         case Help(problem=problem, markup=markup):
             # A mistake costs no request: its examples come from the list if already read.
             examples = await names.example_names(deps.definitions, ask_arena=problem is None)
-            return help_message(problem, examples, markup=markup)
+            return Reply(help_message(problem, examples, markup=markup))
         case _:
             assert_never(command)
 
 
-async def _show_run(deps: Deps, import_guid: str, run_guid: str) -> Message:
+async def _show_run(deps: Deps, import_guid: str, run_guid: str) -> Reply:
     """The run's card; two GUIDs given the other way round are shown with a hint."""
     try:
-        return await run_message(deps, import_guid, run_guid)
+        return await run_reply(deps, import_guid, run_guid)
     except ArenaNotFound as exc:
         if isinstance(exc, RunNumberNotFound) or not await _is_import(deps, run_guid):
             raise
         try:
-            return await run_message(
+            return await run_reply(
                 deps,
                 run_guid,
                 import_guid,

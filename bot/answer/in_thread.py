@@ -21,7 +21,7 @@ from bot.cards import Message, error_message
 from bot.cards.text import mention
 from bot.deps import Deps
 from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for, explain
-from bot.runs.posting import CANNOT_POST, respond_to
+from bot.runs.posting import CANNOT_POST
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def show_named_run(
         found_import, run = await _run_either_way(deps, import_guid, run_guid)
     except ArenaError as exc:
         logger.info("shortcut: %s", exc)
-        await reply_privately(target, error_message(explain(exc), markup=True))
+        await reply_privately(deps, target, error_message(explain(exc), markup=True))
         return
     await post_card(deps, client, target, found_import, run)
 
@@ -135,15 +135,15 @@ async def post_card(
                 raise
             logger.info("cannot post in %s (%s): replying privately", target.channel_id, exc)
     card = await card_for(deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS)
-    await reply_privately(target, card)
+    await reply_privately(deps, target, card)
 
 
-async def reply_privately(target: Target, message: Message) -> None:
+async def reply_privately(deps: Deps, target: Target, message: Message) -> None:
     """An ephemeral reply through the shortcut's response_url."""
     if not target.response_url:
         logger.warning("no response_url to reply to: %s", message.text)
         return
-    await respond_to(
+    await deps.responder.reply(
         target.response_url,
         **message.to_dict(),
         response_type="ephemeral",
@@ -193,10 +193,10 @@ async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Subm
     try:
         import_guid, run = await submission.pending
     except ArenaError as exc:
-        await reply_privately(submission.target, error_message(explain(exc), markup=True))
+        await reply_privately(deps, submission.target, error_message(explain(exc), markup=True))
         return
     except (names.UnknownName, names.AmbiguousName) as exc:
-        await reply_privately(submission.target, error_message(_name_problem(exc)))
+        await reply_privately(deps, submission.target, error_message(_name_problem(exc)))
         return
     await post_card(deps, client, submission.target, import_guid, run)
 

@@ -29,9 +29,10 @@ class TtlCache(Generic[V]):
             return False, None
         return True, value
 
-    def put(self, key: Hashable, value: V) -> None:
-        """Keep `value` for `ttl` seconds (nothing is kept when `ttl` is 0)."""
-        if self._ttl <= 0:
+    def put(self, key: Hashable, value: V, *, ttl: float | None = None) -> None:
+        """Keep `value` for `ttl` seconds, by default the cache's (nothing is kept for 0)."""
+        ttl = self._ttl if ttl is None else ttl
+        if ttl <= 0:
             return
         now = self._clock()
         if len(self._entries) >= self._max_entries:
@@ -39,7 +40,7 @@ class TtlCache(Generic[V]):
             while len(self._entries) >= self._max_entries:  # still full: drop the oldest
                 del self._entries[next(iter(self._entries))]
         self._entries.pop(key, None)
-        self._entries[key] = (now + self._ttl, value)
+        self._entries[key] = (now + ttl, value)
 
 
 class Coalescer(Generic[V]):

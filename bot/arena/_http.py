@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import httpx
 from pydantic import (
@@ -29,7 +31,7 @@ from bot.arena.errors import (
     ArenaUnreadable,
     InvalidGuid,
 )
-from bot.arena.models import ErrorBody
+from bot.arena.models import Change, ErrorBody
 from bot.arena.quota import RESET_HEADER, parse_reset
 
 logger = logging.getLogger(__name__)
@@ -78,6 +80,53 @@ class Page(BaseModel, Generic[T]):
                 continue
         logger.warning("Arena sent %d unreadable item(s) in a list", len(value) - len(kept))
         return tuple(kept)
+
+
+class Request(NamedTuple):
+    """One request to Arena, as `send` sends it (and sends again)."""
+
+    method: str
+    path: str
+    params: tuple[tuple[str, str | int], ...]
+    json: dict[str, Any] | None
+    headers: dict[str, str]
+
+
+async def send(
+    http: httpx.AsyncClient,
+    request: Request,
+    retries: int,
+    backoff: float,
+    note: Callable[[httpx.Response], None],
+) -> httpx.Response:
+    """Send, again after a transport error or a 5xx up to `retries` times; `note` each answer."""
+    method, path, params, json, headers = request
+    attempt = 0
+    while True:
+        try:
+            response = await http.request(
+                method, path, params=params or None, json=json, headers=headers
+            )
+        except httpx.TransportError as exc:
+            failure = transport_error(exc, http.base_url)
+            if attempt >= retries:
+                raise failure from exc
+            problem = str(failure)
+        else:
+            note(response)
+            if response.status_code < 500 or attempt >= retries:
+                return response
+            problem = f"HTTP {response.status_code}"
+        delay = backoff * 2**attempt * random.uniform(0.5, 1.5)
+        attempt += 1
+        logger.warning("Arena %s %s: %s; retry %d/%d", method, path, problem, attempt, retries)
+        await asyncio.sleep(delay)
+
+
+def exact_change(found: Sequence[Change], wanted: str) -> Change | None:
+    """The change numbered exactly `wanted` (Arena's filter also matches parts), else None."""
+    exact = [c for c in found if c.number and c.number.casefold() == wanted.casefold()]
+    return next((c for c in exact if c.number == wanted), exact[0] if exact else None)
 
 
 def parse(adapter: TypeAdapter[T], response: httpx.Response) -> T:

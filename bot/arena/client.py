@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -31,6 +29,8 @@ Reader = Callable[[httpx.Response], T]
 
 SESSION_HEADER = "arena_session_id"
 MAX_PAGE_SIZE = 400
+# A change order's number, title and link do not move; its lifecycle status may lag this long.
+CHANGE_TTL = 6 * 3600.0
 _LOGIN = TypeAdapter(LoginResult)
 _RUN = _http.reader(TypeAdapter(ImportRun))
 _RUNS = _http.reader(TypeAdapter(_http.Page[ImportRun]))
@@ -52,6 +52,7 @@ class ArenaClient:
         retries: int = 2,
         backoff: float = 0.25,
         cache_ttl: float = 300.0,
+        change_ttl: float = CHANGE_TTL,
         clock: Callable[[], float] = time.monotonic,
         keeper: SessionKeeper | None = None,
     ) -> None:
@@ -69,6 +70,7 @@ class ArenaClient:
         self._runs: TtlCache[ImportRun] = TtlCache(cache_ttl, clock)
         self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
         self._changes: TtlCache[Change | None] = TtlCache(cache_ttl, clock)
+        self._change_ttl = change_ttl
         self.login_gate = LoginGate(clock)
 
     def __repr__(self) -> str:
@@ -113,10 +115,14 @@ class ArenaClient:
             hit, cached = self._runs.get((imp, run))
             if hit and cached is not None:
                 return cached
-        found = await self._get(_RUN, f"/imports/{imp}/runs/{run}")
-        if found.is_finished:
-            self._runs.put((imp, run), found)
-        return found
+
+        def keep(response: httpx.Response) -> ImportRun:
+            found = _RUN(response)
+            if found.is_finished:  # cached before the shared call ends: no second GET
+                self._runs.put((imp, run), found)
+            return found
+
+        return await self._get(keep, f"/imports/{imp}/runs/{run}")
 
     async def list_runs(
         self,
@@ -171,18 +177,25 @@ class ArenaClient:
         return list(page.results)
 
     async def find_change(self, number: str) -> Change | None:
-        """The change with exactly this number, or None; both answers are cached."""
+        """The change with exactly this number, or None; both answers cached (a found one long)."""
         wanted = number.strip()
         if not wanted:
             return None
         hit, cached = self._changes.get(wanted)
         if hit:
             return cached
-        page = await self._get(_CHANGES, "/changes", (("number", wanted),))
-        exact = [c for c in page.results if c.number and c.number.casefold() == wanted.casefold()]
-        found = next((c for c in exact if c.number == wanted), exact[0] if exact else None)
-        self._changes.put(wanted, found)
-        return found
+
+        def keep(response: httpx.Response) -> Change | None:
+            found = _http.exact_change(_CHANGES(response).results, wanted)
+            # Cached before the shared call ends, so no caller between sends a second lookup.
+            self._changes.put(wanted, found, ttl=self._change_ttl if found else None)
+            return found
+
+        return await self._get(keep, "/changes", (("number", wanted),))
+
+    def cached_change(self, number: str) -> tuple[bool, Change | None]:
+        """`(True, change or None)` when `find_change(number)` would send no request."""
+        return self._changes.get(number.strip())
 
     async def get_error_content(self, import_guid: str, run_guid: str) -> str:
         """The rows of a run that failed, as the CSV text Arena keeps for 60 days."""
@@ -232,29 +245,13 @@ class ArenaClient:
         headers = {"Content-Type": "application/json"}
         if token is not None:
             headers[SESSION_HEADER] = token
+
+        def note(response: httpx.Response) -> None:
+            self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
+
         retries_left = retries(self._retries) if method == "GET" else 0
-        attempt = 0
-        while True:
-            try:
-                response = await self._http.request(
-                    method, path, params=params or None, json=json, headers=headers
-                )
-            except httpx.TransportError as exc:
-                failure = _http.transport_error(exc, self._http.base_url)
-                if attempt >= retries_left:
-                    raise failure from exc
-                problem = str(failure)
-            else:
-                self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
-                if response.status_code < 500 or attempt >= retries_left:
-                    return response
-                problem = f"HTTP {response.status_code}"
-            delay = self._backoff * 2**attempt * random.uniform(0.5, 1.5)
-            attempt += 1
-            logger.warning(
-                "Arena %s %s: %s; retry %d/%d", method, path, problem, attempt, retries_left
-            )
-            await asyncio.sleep(delay)
+        request = _http.Request(method, path, params, json, headers)
+        return await _http.send(self._http, request, retries_left, self._backoff, note)
 
     async def _session(self) -> str:
         """The session token, logging in first if there is none (one login for all callers)."""

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.arena.client import ArenaClient
 from bot.arena.models import ImportRun
+from bot.bench.burst import bench_burst
 from bot.bench.poller import bench_poller
 from bot.cards import CardButton, run_card
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID, SEED_RUNS
@@ -87,7 +88,8 @@ async def bench_slash_command() -> None:
         await slack.start()
         settings = Settings(_env_file=None, slack_api_url=slack.url)
         client = AsyncWebClient(token=slack.token, base_url=slack.url)
-        app = build_app(Deps(settings=settings, arena=arena), client=client, signing_secret=SECRET)
+        deps = Deps(settings=settings, arena=arena)
+        app = build_app(deps, client=client, signing_secret=SECRET)
         runner = web.AppRunner(web_app(app, mode="http", signing_secret=SECRET), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -110,6 +112,7 @@ async def bench_slash_command() -> None:
                     cards.append(time.perf_counter() - started)
         finally:
             await runner.cleanup()
+            await deps.responder.close()
             await slack.stop()
         print(f"  ack: median {_ms(acks)}, max {max(acks) * 1000:.0f} ms over {len(acks)} commands")
         print(
@@ -127,6 +130,7 @@ SECTIONS: list[tuple[str, Section]] = [
     ("Arena client", bench_arena_client),
     ("Cards", bench_cards),
     ("Slash command over HTTP", bench_slash_command),
+    ("Burst against bare Bolt", bench_burst),
     ("Poller: 50 watched runs over a simulated hour", bench_poller),
 ]
 

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.arena.models import ImportRun
+from bot.cards.dicts import as_dicts
 from bot.cards.text import clip, inline
 
 SECTION_TEXT = 3000
@@ -44,7 +45,7 @@ class Message:
 
     def to_dict(self) -> dict[str, Any]:
         """The `text` and `blocks` arguments of `chat.postMessage` or `respond()`."""
-        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+        return {"text": self.text, "blocks": as_dicts(self.blocks)}
 
 
 def button_value(import_guid: str, run_guid: str) -> str:

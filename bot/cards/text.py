@@ -30,8 +30,9 @@ def escape(text: str) -> str:
 
 def _cut_units(units: list[str], limit: int) -> str:
     """Join whole units within `limit`, adding an ellipsis when anything was left out."""
-    if sum(slack_len(u) for u in units) <= limit:
-        return "".join(units)
+    whole = "".join(units)
+    if len(whole) * 2 <= limit or slack_len(whole) <= limit:  # one encode, not one per unit
+        return whole
     kept: list[str] = []
     used = 0
     for unit in units:

@@ -11,7 +11,6 @@ from typing import Any
 
 from bot.cli.check import check, fix_hint
 from bot.cli.tools import guarded, post, run_ref, show
-from bot.demo.run import run_demo
 from bot.settings import Settings
 
 NAMES = ("demo", "show", "post", "check")
@@ -131,6 +130,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         logging.getLogger().setLevel(logging.WARNING)
     if args.command == "demo":
         try:
+            # Imported here: the demo (simulator, stub, console) is no part of `serve`'s start.
+            from bot.demo.run import run_demo
+
             return asyncio.run(run_demo(sys.stdin.fileno(), sys.stdout))
         except KeyboardInterrupt:
             # Ctrl-C is how a person ends the demo: a clean stop, not a failure (0, so that

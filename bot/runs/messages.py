@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +26,7 @@ from bot.arena.errors import (
 from bot.arena.models import Change, ImportRun
 from bot.cards import CardButton, Message, run_card
 from bot.cards.text import escape, inline, slack_date
+from bot.runs.card_cache import CardCache, card_key
 from bot.runs.definitions import Definitions
 from bot.settings import Settings
 
@@ -46,6 +47,21 @@ class Source(Protocol):
     @property
     def definitions(self) -> Definitions:
         """The cached import definitions (the card's header names the import)."""
+
+    @property
+    def cards(self) -> CardCache:
+        """Finished runs' cards, rendered once."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply to send now and, when a card's change link was not known yet, a better one later.
+
+    `later()` looks the change order up and gives the card with its link (None: no better card).
+    """
+
+    message: Message
+    later: Callable[[], Awaitable[Message | None]] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +138,51 @@ async def run_message(
     )
 
 
+async def run_reply(
+    deps: Source,
+    import_guid: str,
+    run_guid: str,
+    *,
+    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
+    note: str | None = None,
+) -> Reply:
+    """The run's card after one Arena round trip; the change link follows in `later`."""
+    run, name = await asyncio.gather(
+        deps.arena.get_run(import_guid, run_guid), deps.definitions.name_of(import_guid)
+    )
+    return card_reply(deps, run, import_guid=import_guid, buttons=buttons, note=note, name=name)
+
+
+def card_reply(
+    deps: Source,
+    run: ImportRun,
+    *,
+    import_guid: str,
+    name: str | None,
+    buttons: Collection[CardButton] = PRIVATE_BUTTONS,
+    note: str | None = None,
+) -> Reply:
+    """The card with what is known now; a change not looked up yet comes with `later`."""
+    number = run.change_number
+    if number is None:
+        return Reply(_card(deps, run, None, import_guid, buttons, note, name))
+    known, found = deps.arena.cached_change(number)
+    if known:
+        return Reply(_card(deps, run, found or run.change, import_guid, buttons, note, name))
+
+    async def later() -> Message | None:
+        try:
+            change = await _change_of(deps, run)
+        except ArenaError as exc:  # the first card stands; its change shows without a link
+            logger.info("change %s: no link (%s)", number, exc)
+            return None
+        if change is None or change == run.change:
+            return None  # nothing beyond what the first card showed
+        return _card(deps, run, change, import_guid, buttons, note, name)
+
+    return Reply(_card(deps, run, run.change, import_guid, buttons, note, name), later)
+
+
 async def card_for(
     deps: Source,
     run: ImportRun,
@@ -138,15 +199,33 @@ async def card_for(
         )
     else:
         change = await _change_of(deps, run)
-    return run_card(
-        run,
-        import_guid=import_guid,
-        change=change,
-        buttons=buttons,
-        note=note,
-        arena_web_url=deps.settings.arena_web_url,
-        import_name=import_name,
-    )
+    return _card(deps, run, change, import_guid, buttons, note, import_name)
+
+
+def _card(
+    deps: Source,
+    run: ImportRun,
+    change: Change | None,
+    import_guid: str,
+    buttons: Collection[CardButton],
+    note: str | None,
+    import_name: str | None,
+) -> Message:
+    """The card, built once per finished run (and known change) for every later ask."""
+
+    def render() -> Message:
+        return run_card(
+            run,
+            import_guid=import_guid,
+            change=change,
+            buttons=buttons,
+            note=note,
+            arena_web_url=deps.settings.arena_web_url,
+            import_name=import_name,
+        )
+
+    key = card_key(import_guid, buttons, note, import_name)
+    return deps.cards.card(run, change, key, render)
 
 
 async def _change_of(deps: Source, run: ImportRun) -> Change | None:

@@ -22,8 +22,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.arena.limits import PerPersonBudget, charge_to
-from bot.runs.posting import respond_to
+from bot.runs.posting import Responder
 from bot.settings import Settings, SettingsError
+from bot.slack.identity import SlackIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -62,21 +63,24 @@ class Person:
         )
 
 
-async def our_teams(settings: Settings, slack: AsyncWebClient) -> frozenset[str]:
-    """ALLOWED_TEAM_IDS, or else the bot token's team (and enterprise, if org-wide)."""
+async def our_teams(settings: Settings, identity: SlackIdentity) -> frozenset[str]:
+    """ALLOWED_TEAM_IDS, or else the bot token's team (and enterprise, if org-wide).
+
+    The team comes from the one auth.test the start makes (`identity`, shared with Bolt).
+    """
     if settings.allowed_team_ids:
         return settings.allowed_team_ids
     try:
-        found = await slack.auth_test()
+        await identity.fetch()
     except Exception as exc:
         raise SettingsError(
             "ALLOWED_TEAM_IDS is not set and Slack's auth.test did not say which team the "
             f"bot belongs to ({type(exc).__name__}); set ALLOWED_TEAM_IDS or check "
             "SLACK_BOT_TOKEN."
         ) from None
-    teams = {found.get("team_id")}
-    if found.get("is_enterprise_install"):
-        teams.add(found.get("enterprise_id"))
+    teams = {identity.team_id}
+    if identity.is_enterprise_install:
+        teams.add(identity.enterprise_id)
     return frozenset(t for t in teams if isinstance(t, str) and t)
 
 
@@ -90,15 +94,18 @@ class Access:
         *,
         teams: frozenset[str],
         budget: PerPersonBudget | None = None,
+        responder: Responder | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
+        self._responder = responder or Responder()
         self._slack = slack
         self.teams = teams
         self._budget = budget
         self._clock = clock
         self._people: dict[str, tuple[float, Person]] = {}
         self._replies: set[asyncio.Task[None]] = set()
+        self._asking: dict[str, asyncio.Task[Person | None]] = {}
 
     async def middleware(
         self, context: AsyncBoltContext, body: dict[str, Any], next: Callable[[], Awaitable[None]]
@@ -140,11 +147,24 @@ class Access:
         return None
 
     async def _person(self, user: str) -> Person | None:
-        """`users.info` for `user`, cached for an hour; None when Slack could not say."""
+        """`users.info` for `user`, cached for an hour; None when Slack could not say.
+
+        Requests from one person that arrive together share one call (a burst of commands
+        would otherwise ask Slack once each, before any of them is acked).
+        """
         now = self._clock()
         cached = self._people.get(user)
         if cached is not None and cached[0] > now:
             return cached[1]
+        asking = self._asking.get(user)
+        if asking is None:
+            asking = asyncio.create_task(self._ask(user, now))
+            self._asking[user] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(user, None))
+        return await asyncio.shield(asking)
+
+    async def _ask(self, user: str, now: float) -> Person | None:
+        """Ask Slack who `user` is; the answer is cached before the shared call ends."""
         try:
             async with asyncio.timeout(USERS_INFO_TIMEOUT):
                 found = await self._slack.users_info(user=user)
@@ -180,16 +200,16 @@ class Access:
             return BoltResponse(status=200, body={"options": []})
         url = body.get("response_url")
         if isinstance(url, str) and url:
-            reply = asyncio.create_task(_tell(url, sentence))
+            reply = asyncio.create_task(_tell(self._responder, url, sentence))
             self._replies.add(reply)
             reply.add_done_callback(self._replies.discard)
         return BoltResponse(status=200, body="")
 
 
-async def _tell(response_url: str, sentence: str) -> None:
+async def _tell(responder: Responder, response_url: str, sentence: str) -> None:
     """Say `sentence` privately through the response_url; a failure is one log line."""
     try:
-        await respond_to(
+        await responder.reply(
             response_url, text=sentence, response_type="ephemeral", replace_original=False
         )
     except Exception as exc:

@@ -15,21 +15,12 @@ from bot.deps import Deps
 from bot.slack import listeners
 from bot.slack.access import Access
 from bot.slack.edge import VERIFIED
+from bot.slack.identity import NO_IDENTITY, SlackIdentity
+from bot.slack.respond import SharedRespond
 
 logger = logging.getLogger(__name__)
 
 SORRY = ":warning: Something went wrong on the bot's side; it has been logged. Please try again."
-
-
-class LoggedRespond(AsyncRespond):
-    """Bolt's `respond`, logging a response_url that refuses the reply (404, 500, …)."""
-
-    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """POST the reply; a status other than 200 is logged once, never raised."""
-        response = await super().__call__(*args, **kwargs)
-        if getattr(response, "status_code", 200) != 200:
-            logger.warning("response_url refused a reply: HTTP %s", response.status_code)
-        return response
 
 
 def build_app(
@@ -38,10 +29,23 @@ def build_app(
     client: AsyncWebClient,
     signing_secret: str | None,
     access: Access | None = None,
+    identity: SlackIdentity | None = None,
 ) -> AsyncApp:
-    """The Slack app; `client` speaks to `SLACK_API_URL`, `deps` reach listeners via context."""
+    """The Slack app; `client` speaks to `SLACK_API_URL`, `deps` reach listeners via context.
+
+    `identity` (auth.test, fetched at start by `serve`) authorizes every request without a call.
+    """
     app = AsyncApp(
-        client=client,
+        # Bolt's own client carries no token: `identity` gives each request the bot's token.
+        client=AsyncWebClient(
+            base_url=client.base_url,
+            timeout=client.timeout,
+            headers=client.headers,
+            retry_handlers=client.retry_handlers,
+        ),
+        # Bolt takes an AsyncAuthorize as it is (its hint names only plain functions).
+        authorize=identity or SlackIdentity(client),  # type: ignore[arg-type]
+        user_facing_authorize_error_message=NO_IDENTITY,
         signing_secret=signing_secret,
         # `serve` checks signatures at the edge (bot/slack/edge.py) and passes None here;
         # Socket Mode has no signature to check.
@@ -55,10 +59,8 @@ def build_app(
     async def inject_deps(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
         context["deps"] = deps
         if context.response_url:
-            context["respond"] = LoggedRespond(
-                response_url=context.response_url,
-                proxy=context.client.proxy,
-                ssl=context.client.ssl,
+            context["respond"] = SharedRespond(
+                response_url=context.response_url, responder=deps.responder
             )
         await next()
 

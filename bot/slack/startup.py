@@ -1,0 +1,69 @@
+"""At start: log in to Arena and call Slack's auth.test before taking requests; retry failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.arena.client import ArenaClient
+from bot.slack.identity import SlackIdentity
+
+logger = logging.getLogger(__name__)
+
+# How long the start waits for the first tries before it serves anyway (answers then say why).
+FIRST_TRY_SECONDS = 3.0
+RETRY_SECONDS = 2.0
+RETRY_MAX_SECONDS = 300.0
+
+
+class WarmUp:
+    """Arena's session and the bot's Slack identity, first tried before requests, then retried."""
+
+    def __init__(self, arena: ArenaClient, identity: SlackIdentity) -> None:
+        self._calls = [("Arena login", arena.login), ("Slack auth.test", identity.fetch)]
+        self._tasks: list[asyncio.Task[None]] = []
+        self._tried: list[asyncio.Event] = []
+
+    def begin(self) -> None:
+        """Send both now (they go out at the next await, beside the rest of the start)."""
+        self._tried = [asyncio.Event() for _ in self._calls]
+        self._tasks = [
+            asyncio.create_task(_keep_trying(what, call, event), name=what)
+            for (what, call), event in zip(self._calls, self._tried, strict=True)
+        ]
+
+    async def tried(self) -> None:
+        """Return when both were tried once (or after FIRST_TRY_SECONDS): take requests then."""
+        waits = [asyncio.create_task(event.wait()) for event in self._tried]
+        _, late = await asyncio.wait(waits, timeout=FIRST_TRY_SECONDS)
+        for wait in late:
+            wait.cancel()
+
+    async def stop(self) -> None:
+        """Stop the retries still going."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+async def _keep_trying(
+    what: str, call: Callable[[], Awaitable[None]], tried: asyncio.Event
+) -> None:
+    """`call()` until it succeeds: the first failure is a warning, later ones say less."""
+    delay, failures = RETRY_SECONDS, 0
+    while True:
+        try:
+            await call()
+        except Exception as exc:
+            failures += 1
+            log = logger.warning if failures == 1 else logger.debug
+            log("%s at start failed (%s); trying again in the background", what, exc)
+        else:
+            if failures:
+                logger.info("%s succeeded after %d failed tries", what, failures)
+            tried.set()
+            return
+        tried.set()
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RETRY_MAX_SECONDS)
