@@ -26,9 +26,9 @@ async def test_the_error_handler_answers_only_verified_requests(verified: bool) 
     """Item 1: a listener failing on an unverified body never POSTs to its response_url."""
     slack = SlackStub()
     await slack.start()
+    settings = load_settings(_env_file=None)
+    broken = Deps(settings=settings, arena=None)  # type: ignore[arg-type]
     try:
-        settings = load_settings(_env_file=None)
-        broken = Deps(settings=settings, arena=None)  # type: ignore[arg-type]
         client = AsyncWebClient(token=slack.token, base_url=slack.url)
         app = build_app(broken, client=client, signing_secret=None)
         form = {
@@ -48,6 +48,7 @@ async def test_the_error_handler_answers_only_verified_requests(verified: bool) 
         posted = slack.calls_to("response_url")
         assert [c.text for c in posted] == ([SORRY] if verified else [])
     finally:
+        await broken.responder.close()  # replies share one session, closed by its owner
         await slack.stop()
 
 
