@@ -52,7 +52,7 @@ async def test_a_refused_login_makes_the_bot_unhealthy_and_is_not_retried_per_co
         assert "Arena refuses the bot's login" in response.json()["reason"]
 
         tried = world.route(LOGIN_ROUTE)
-        second = await command(world, "status", "two")
+        second = await command(world, f"{SEED_IMPORT_GUID} 14", "two")
         assert "could not sign in to Arena" in second["text"]
         assert world.route(LOGIN_ROUTE) == tried
 
