@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -28,11 +28,13 @@ from bot.slack.connections import (
 from bot.slack.edge import Edge
 from bot.slack.identity import SlackIdentity
 from bot.slack.logs import bound_all_handlers
-from bot.slack.socket_mode import SocketLink
 from bot.slack.startup import WarmUp
 from bot.watch.lease import Leadership
 from bot.watch.poller import Poller
 from bot.wiring import Runtime
+
+if TYPE_CHECKING:
+    from bot.slack.socket_mode import SocketLink
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +125,9 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     read_timeout = settings.server_read_timeout_seconds
     socket: SocketLink | None = None
     if settings.slack_app_token is not None:
+        # Imported here: Bolt's Socket Mode adapter costs ~70 ms of every HTTP-mode start.
+        from bot.slack.socket_mode import SocketLink
+
         socket = SocketLink(app, settings.slack_app_token.get_secret_value())
 
     def details() -> dict[str, Any]:

@@ -8,8 +8,8 @@ run on both; the schema is migrated in place at start (migrations.py).
 
 from __future__ import annotations
 
+from bot.watch.database_url import redacted
 from bot.watch.records import Subscription, Watch
-from bot.watch.store_pg import PostgresStore, redacted
 from bot.watch.store_sql import DatabaseError, Store, StoreError
 from bot.watch.store_sqlite import SqliteStore
 
@@ -40,5 +40,8 @@ def database_path(url: str) -> str:
 async def open_store(url: str) -> Store:
     """Open the database of `url`, migrating its schema; DatabaseError says why it cannot."""
     if url.startswith(_POSTGRES):
+        # Imported here: psycopg and its pool cost every SQLite start ~100 ms.
+        from bot.watch.store_pg import PostgresStore
+
         return await PostgresStore.open(url)
     return await SqliteStore.open(database_path(url))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from bot.watch.database_url import redacted
 from bot.watch.migrations import MIGRATIONS, VERSION_TABLE, statements
 from bot.watch.store_sql import SESSION_SELECT, SESSION_UPSERT, DatabaseError, Row, Step, Store
 
@@ -103,16 +103,6 @@ class PostgresStore(Store):
     async def close(self) -> None:
         """Close the pool."""
         await self._pool.close()
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, to name the database in a sentence."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc).geturl()
 
 
 def _sentence(url: str, exc: BaseException) -> str:
