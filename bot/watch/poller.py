@@ -139,7 +139,10 @@ class Poller:
             except Exception as exc:
                 # The poller must outlive anything; the same failure is logged once.
                 if repr(exc) != self._crash_said:
-                    logger.exception("poller pass failed")
+                    if isinstance(exc, StoreError):  # the database, not a bug: no traceback
+                        logger.error("poller pass failed: %s", exc)
+                    else:
+                        logger.exception("poller pass failed")
                 self._crash_said = repr(exc)
                 delay = self._base
             await self._nap(min(delay, self._base))
@@ -203,7 +206,7 @@ class Poller:
                 raise
             except Exception as exc:
                 failure = self._backoff.failed(item, str(exc) or type(exc).__name__, now)
-                if failure.count == 1 and not isinstance(exc, ArenaError):
+                if failure.count == 1 and not isinstance(exc, ArenaError | StoreError):
                     logger.error("%s: unexpected failure", item, exc_info=exc)
                 self._reads.wait(import_guid, failure.next_at)
             else:
