@@ -17,7 +17,6 @@ from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
 from bot.runs.messages import explain
 from bot.settings import Settings
-from bot.slack.socket_mode import refusal
 from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession
 from bot.watch.store import DatabaseError, open_store
@@ -224,6 +223,9 @@ async def _check_socket_mode(settings: Settings, app_token: str, report: Report)
     try:
         await slack_client(settings).apps_connections_open(app_token=app_token)
     except SlackApiError as exc:
+        # Imported here: Bolt's Socket Mode adapter would cost every `serve` start ~80 ms.
+        from bot.slack.socket_mode import refusal
+
         report.problem(refusal(str(exc.response.get("error", "unknown_error"))))
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
         _unreachable(settings, exc, report)
