@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -115,12 +116,46 @@ def shared_session(settings: Settings, store: Store) -> StoredSession:
     return StoredSession(store, account)
 
 
+def database_exists(settings: Settings) -> bool:
+    """Whether DATABASE_URL may hold a running bot's state: PostgreSQL, or a SQLite file that
+    is there already (a command line tool must not leave a new file behind)."""
+    url = settings.database_url
+    if not url.startswith("sqlite:///"):
+        return True
+    path = url.removeprefix("sqlite:///")
+    return path not in ("", ":memory:") and Path(path).is_file()
+
+
 @asynccontextmanager
-async def open_runtime(settings: Settings, *, with_store: bool = False) -> AsyncIterator[Runtime]:
-    """Open the Arena session lazily (and the store, for `serve`); on exit close them."""
+async def stored_session(settings: Settings) -> AsyncIterator[StoredSession | None]:
+    """The Arena session a running bot keeps in DATABASE_URL (None when there is no database).
+
+    Used by the command line beside a live bot: a login of its own would cancel the bot's
+    session (Arena keeps one per user), and its logout would end it.
+    """
+    if not database_exists(settings):
+        yield None
+        return
+    async with opened_store(settings) as store:
+        yield shared_session(settings, store)
+
+
+@asynccontextmanager
+async def open_runtime(
+    settings: Settings, *, with_store: bool = False, keeper: StoredSession | None = None
+) -> AsyncIterator[Runtime]:
+    """Open the Arena session lazily (and the store, for `serve`); on exit close them.
+
+    With `keeper` (a running bot's stored session) the session is shared and left open.
+    """
     async with contextlib.AsyncExitStack() as stack:
         store = await stack.enter_async_context(opened_store(settings)) if with_store else None
-        keeper = shared_session(settings, store) if store is not None else None
-        arena = await stack.enter_async_context(open_arena(settings, keeper=keeper))
+        if store is not None:
+            keeper = shared_session(settings, store)
+        # `serve` logs out on a clean stop (design.md); a tool using the bot's session does not.
+        log_out = with_store or keeper is None
+        arena = await stack.enter_async_context(
+            open_arena(settings, keeper=keeper, log_out=log_out)
+        )
         deps = Deps(settings=settings, arena=arena, store=store)
         yield Runtime(deps=deps, slack=slack_client(settings), store=store)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from bot_world import everything, running_world
 from helpers_arena import open_arena
 from slack_sdk.models.blocks import Block, HeaderBlock
 
@@ -418,3 +419,36 @@ async def test_check_asks_slack_for_a_socket_mode_url_with_the_app_token(world: 
         "xapp-… token with the connections:write scope from the app's Basic Information page."
     )
     assert "xapp-1-revoked-token" not in refused.out
+
+
+async def test_show_and_post_beside_a_running_bot_leave_its_arena_session(tmp_path: Path) -> None:
+    """`show` and `post` on the bot's own settings use the session it keeps in DATABASE_URL:
+    no login that cancels the bot's session, no logout that ends it; the bot answers on."""
+    async with running_world(tmp_path) as running:
+        stats = running.arena.stats
+        assert (stats.logins, stats.logouts) == (1, 0)  # the bot's login at start
+        for args in (
+            ("show", "master", "14"),
+            ("post", "Item Master load", "latest", "--channel", CHANNEL),
+        ):
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                *args,
+                cwd=tmp_path,
+                env=running.bot.env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+            assert proc.returncode == 0, (args, out, err)
+        assert (stats.logins, stats.logouts) == (1, 0)
+
+        response = await running.events.slash_command(
+            "master 13", response_url=running.slack.response_url("after")
+        )
+        assert response.status_code == 200
+        assert "run #13" in everything((await running.slack.response("after")).body)
+        assert (stats.logins, stats.logouts) == (1, 0)
+        assert "logging in again" not in running.bot.output()

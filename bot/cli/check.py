@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from bot.settings import Settings
 from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession
 from bot.watch.store import DatabaseError, open_store
-from bot.wiring import open_arena, shared_session, slack_client
+from bot.wiring import database_exists, open_arena, shared_session, slack_client
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +104,11 @@ async def _stored_session(
 
     A SQLite file that does not exist yet is not created: there is no session to share.
     """
-    url = settings.database_url
-    if url.startswith("sqlite:///") and not _exists(url.removeprefix("sqlite:///")):
+    if not database_exists(settings):
         yield None
         return
     try:
-        store = await open_store(url)
+        store = await open_store(settings.database_url)
     except DatabaseError as exc:
         report.problem(str(exc))
         yield None
@@ -119,10 +117,6 @@ async def _stored_session(
         yield shared_session(settings, store)
     finally:
         await store.close()
-
-
-def _exists(path: str) -> bool:
-    return path not in ("", ":memory:") and Path(path).is_file()
 
 
 async def _arena_findings(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -28,7 +30,8 @@ from bot.settings import Settings, SettingsError
 from bot.terminal.mrkdwn import plain_text
 from bot.terminal.render import render_message
 from bot.watch.schedule import next_interval, pace
-from bot.wiring import open_runtime
+from bot.watch.store import DatabaseError
+from bot.wiring import Runtime, open_runtime, stored_session
 
 logger = logging.getLogger(__name__)
 
@@ -90,9 +93,22 @@ async def resolved(definitions: Definitions, ref: RunRef) -> str:
         raise Refused(f"Several import definitions match “{exc.text}”: {listed}.", USAGE) from None
 
 
+@asynccontextmanager
+async def _runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Arena and Slack for one command, in the running bot's Arena session when DATABASE_URL
+    keeps one: a login of our own would cancel the bot's session, and our logout end it."""
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            keeper = await stack.enter_async_context(stored_session(settings))
+        except DatabaseError as exc:
+            logger.info("%s; using an Arena session of our own", exc)
+            keeper = None
+        yield await stack.enter_async_context(open_runtime(settings, keeper=keeper))
+
+
 async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO) -> int:
     """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
-    async with open_runtime(settings) as runtime:
+    async with _runtime(settings) as runtime:
         deps = runtime.deps
         import_guid = await resolved(deps.definitions, ref)
         run = await _fetch(deps.arena, import_guid, ref)
@@ -118,7 +134,7 @@ async def post(
 ) -> int:
     """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
     settings.require("slack_bot_token")
-    async with open_runtime(settings) as runtime:
+    async with _runtime(settings) as runtime:
         arena, slack = runtime.deps.arena, runtime.slack
         import_guid = await resolved(runtime.deps.definitions, ref)
         run = await _fetch(arena, import_guid, ref)
