@@ -37,6 +37,9 @@ class Polling(Protocol):
     def wake(self, *, subscribed: str | None = None) -> None:
         """Plan again: a watch was just added, or a subscription to the import `subscribed`."""
 
+    def leading(self) -> bool:
+        """Whether this replica polls (False on a replica that only answers people)."""
+
 
 @dataclass(frozen=True)
 class Deps:

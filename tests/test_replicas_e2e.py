@@ -11,9 +11,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-from bot_world import everything
+from bot_world import everything, running_world
 from helpers_postgres import PostgresServer
-from helpers_watch import add_running_run, posts
+from helpers_watch import add_running_run, command, posts
 
 from bot.demo.seed import SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator
@@ -144,3 +144,29 @@ def _replies(slack: SlackStub) -> list[SlackCall]:
 def _mentions(slack: SlackStub, guid: str) -> int:
     """How many subscription cards name this run in the subscribed channel."""
     return sum(guid in everything(c.body) for c in posts(slack, SUBSCRIBED))
+
+
+async def test_status_on_a_follower_says_another_replica_polls(tmp_path: Path) -> None:
+    """Two replicas on one SQLite file: `/importrun status` on the one that only answers says
+    that the other polls and when it last did, not "last poll not yet"."""
+    async with running_world(tmp_path) as world:
+        await command(world, "subscribe master", "subscribe")
+        env = dict(world.bot.env, PORT=str(free_port()))
+        (tmp_path / "follower").mkdir()
+        follower = BotProcess(env, tmp_path / "follower")
+        await follower.start()
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                assert await role(http, follower) == "follower"
+                events = SlackEvents(http, f"{follower.base}/slack/events", SIGNING_SECRET)
+                await events.slash_command("status", response_url=world.slack.response_url("f"))
+            said = (await world.slack.response("f")).text
+            assert "Polling: done by another replica of the bot" in said
+            assert "last poll not yet" not in said
+            assert "its last poll <!date^" in said
+            assert "Pending: 0 watched runs, 1 subscription." in said
+
+            leader = await command(world, "status", "l")
+            assert "Polling: normal; last poll <!date^" in leader["text"]
+        finally:
+            assert await follower.stop() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from bot.arena.errors import ArenaError
 from bot.cards import Message
@@ -10,6 +11,7 @@ from bot.cards.common import section
 from bot.cards.text import escape, inline, plural, slack_date
 from bot.deps import Deps
 from bot.runs.messages import explain
+from bot.watch.store import Store
 
 _IMPORT_GUID = re.compile(r"\bimport ([0-9A-Z]{20})\b")
 
@@ -28,7 +30,16 @@ async def status(deps: Deps) -> Message:
     limit = f" of {quota.limit:,}" if quota.limit else ""
     reset = f", resets {slack_date(quota.reset_at)}" if quota.reset_at else ""
     lines = [reach, f"Requests left today: {left}{limit}{reset}."]
-    if deps.poller is not None and deps.store is not None:
+    if deps.poller is not None and deps.store is not None and not deps.poller.leading():
+        # Another replica polls: this one's poller has nothing to tell, the database has.
+        beat = await deps.store.last_heartbeat()
+        last = slack_date(datetime.fromtimestamp(beat, UTC)) if beat is not None else "not yet"
+        lines.append(
+            f"Polling: done by another replica of the bot (this one answers people); "
+            f"its last poll {last}."
+        )
+        lines.append(await _pending(deps.store))
+    elif deps.poller is not None and deps.store is not None:
         poller = deps.poller
         last = slack_date(poller.last_poll_at) if poller.last_poll_at else "not yet"
         paced = poller.pace
@@ -38,12 +49,15 @@ async def status(deps: Deps) -> Message:
         if problems:
             lines.append("Last errors:")
             lines += [f"• {await _with_names(deps, escape(line))}" for line in problems[:10]]
-        lines.append(
-            f"Pending: {plural(len(await deps.store.pending_watches()), 'watched run')}, "
-            f"{plural(len(await deps.store.subscriptions()), 'subscription')}."
-        )
+        lines.append(await _pending(deps.store))
     text = "\n".join(lines)
     return Message(text=text, blocks=[section(text)])
+
+
+async def _pending(store: Store) -> str:
+    """How many watches and subscriptions the database holds (every replica's)."""
+    watches, subscriptions = len(await store.pending_watches()), len(await store.subscriptions())
+    return f"Pending: {plural(watches, 'watched run')}, {plural(subscriptions, 'subscription')}."
 
 
 async def _with_names(deps: Deps, line: str) -> str:

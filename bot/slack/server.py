@@ -108,7 +108,13 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     leadership = Leadership(
         store, seconds=settings.lease_seconds, every=settings.poll_interval_seconds
     )
-    poller = Poller(base, store=store, slack=runtime.slack, fence=leadership.fence)
+    poller = Poller(
+        base,
+        store=store,
+        slack=runtime.slack,
+        fence=leadership.fence,
+        leading=lambda: leadership.leading,
+    )
     deps = replace(base, poller=poller)
     secret = None if settings.socket_mode or signing is None else signing.get_secret_value()
     budget = PerPersonBudget(settings.arena_requests_per_user_per_minute)

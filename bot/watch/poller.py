@@ -55,9 +55,11 @@ class Poller:
         wall: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         fence: Callable[[], Awaitable[None]] | None = None,
+        leading: Callable[[], bool] | None = None,
     ) -> None:
         self._deps = deps
         self._store = store
+        self._leading = leading  # the lease's verdict; without a lease, this poller polls
         self._clock = clock
         self._wall = wall
         self._sleep = sleep
@@ -103,6 +105,10 @@ class Poller:
         if subscribed is not None:
             self._reads.soon(subscribed, self._clock())
         self._woken.set()
+
+    def leading(self) -> bool:
+        """Whether this replica polls (holds the lease), or only answers people."""
+        return self._leading() if self._leading is not None else True
 
     def problems(self) -> list[str]:
         """The last error of each import and watched run, one line each (for `status`)."""

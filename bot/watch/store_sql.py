@@ -70,6 +70,11 @@ class Store(ABC):
         except Exception as exc:  # each back end has its own errors; /healthz wants a sentence
             raise StoreError(str(exc) or type(exc).__name__) from exc
 
+    async def last_heartbeat(self) -> float | None:
+        """When the polling replica last wrote its heartbeat (poller clock), if ever."""
+        row = await self._one("SELECT at FROM heartbeat WHERE id = 1")
+        return float(row["at"]) if row is not None else None
+
     # Watches
 
     async def add_watch(
