@@ -107,3 +107,18 @@ async def test_a_mention_slack_did_not_escape_is_explained(world: World) -> None
     """`@oncall` as plain text (the command without should_escape) gets a sentence on why."""
     reply = await command(world, "subscribe BOM load failures @oncall", "raw")
     assert "Slack sent @oncall as plain text" in reply["text"]
+
+
+async def test_here_and_channel_are_mentions_not_part_of_the_name(world: World) -> None:
+    """`@here` (Slack sends `<!here>`) in `subscribe` mentions the channel; before, it was read
+    as part of the import's name: "No import definition … named like “BOM load failures !here”"."""
+    reply = await command(world, "subscribe BOM load failures <!here>", "here")
+    assert "every failed run of *BOM load*" in reply["text"]
+    assert "mentioning <!here>" in reply["text"]
+    listed = await command(world, "list", "list-here")
+    assert "*BOM load* (failures, mentioning <!here>)" in listed["text"]
+    channel = await command(world, 'subscribe "BOM load" <!channel|channel>', "channel")
+    assert "every run of *BOM load*" in channel["text"]
+    assert "mentioning <!channel>" in channel["text"]
+    gone = await command(world, "unsubscribe BOM load", "unsub-here")
+    assert "no longer hear about runs of *BOM load*" in gone["text"]

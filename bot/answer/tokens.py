@@ -14,7 +14,10 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000"), " ")
 # A Slack link arrives as <url|label> or <url>; keep only the URL part.
 _SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|[^<>]*)?>")
-_MENTION = re.compile(r"<(@[UW][A-Z0-9]{2,30}|!subteam\^[A-Z0-9]{2,30})(?:\|[^<>]*)?>")
+# People, user groups, and Slack's @here, @channel and @everyone (`<!here>`, `<!here|here>`).
+_MENTION = re.compile(
+    r"<(@[UW][A-Z0-9]{2,30}|!subteam\^[A-Z0-9]{2,30}|!(?:here|channel|everyone))(?:\|[^<>]*)?>"
+)
 _QUOTED = re.compile(r'"([^"]*)"?|[“„”]([^“”„]*)[”“]?|(\S+)')
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{20}(?![0-9A-Za-z])")
 _IMPORT_RUN_PATH = re.compile(
@@ -37,7 +40,7 @@ def clean(text: str) -> str:
 
 
 def take_mentions(text: str) -> tuple[tuple[str, ...], str]:
-    """Slack's escaped user and group mentions (`<@U…>`, `<!subteam^S…>`), and the rest."""
+    """Slack's escaped mentions (`<@U…>`, `<!subteam^S…>`, `<!here>`…), and the rest."""
     found = tuple(dict.fromkeys(f"<{m.group(1)}>" for m in _MENTION.finditer(text)))
     return found, _MENTION.sub(" ", text)
 
