@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from bot_world import running_world
 
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
 from bot.demo.simulator import ArenaSimulator
@@ -67,3 +68,14 @@ async def test_missing_settings_are_named_in_one_sentence(tmp_path: Path) -> Non
     assert "SLACK_SIGNING_SECRET" in out
     assert "validation error" not in out
     assert "Traceback" not in out
+
+
+async def test_a_healthy_start_and_stop_log_no_warning(tmp_path: Path) -> None:
+    """Good settings, SLACK_BOT_TOKEN in the environment (as with `docker run --env-file`):
+    nothing for the on-call engineer to wonder about, such as Bolt's "As you gave `client` as
+    well, `token` will be unused"."""
+    async with running_world(tmp_path) as world:
+        await world.events.slash_command("help", response_url=world.slack.response_url("help"))
+        await world.slack.response("help")
+    lines = world.bot.output().splitlines()
+    assert [line for line in lines if " WARNING " in line or " ERROR " in line] == []

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -19,6 +20,17 @@ from bot.slack.identity import NO_IDENTITY, SlackIdentity
 from bot.slack.respond import SharedRespond
 
 logger = logging.getLogger(__name__)
+
+
+class _TokenInClient(logging.Filter):
+    """Drops Bolt's start-up warning that SLACK_BOT_TOKEN (which it reads from the environment
+    itself) goes unused: by design, `identity` gives each request the token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_TOKEN_IN_CLIENT = _TokenInClient()
 
 SORRY = ":warning: Something went wrong on the bot's side; it has been logged. Please try again."
 
@@ -35,6 +47,8 @@ def build_app(
 
     `identity` (auth.test, fetched at start by `serve`) authorizes every request without a call.
     """
+    bolt_logger = logging.getLogger("slack_bolt")
+    bolt_logger.addFilter(_TOKEN_IN_CLIENT)  # the same filter once, however many apps
     app = AsyncApp(
         # Bolt's own client carries no token: `identity` gives each request the bot's token.
         client=AsyncWebClient(
@@ -50,7 +64,7 @@ def build_app(
         # `serve` checks signatures at the edge (bot/slack/edge.py) and passes None here;
         # Socket Mode has no signature to check.
         request_verification_enabled=signing_secret is not None,
-        logger=logging.getLogger("slack_bolt"),
+        logger=bolt_logger,
     )
     # Bolt logs a refused body whole at INFO: never let it (the edge refuses in one line).
     logging.getLogger("slack_bolt.AsyncRequestVerification").setLevel(logging.WARNING)
