@@ -452,3 +452,20 @@ async def test_show_and_post_beside_a_running_bot_leave_its_arena_session(tmp_pa
         assert "run #13" in everything((await running.slack.response("after")).body)
         assert (stats.logins, stats.logouts) == (1, 0)
         assert "logging in again" not in running.bot.output()
+
+
+async def test_a_wrong_arena_password_is_one_sentence_and_no_log_line(world: World) -> None:
+    """As real processes: show and post say the refused login in one line on stderr (not also
+    the serve-minded "no new login attempt for 60 s" log line); check says it on stdout."""
+    for args in (
+        ("show", SEED_IMPORT_GUID, SEED_RUN_GUID),
+        ("post", SEED_IMPORT_GUID, SEED_RUN_GUID, "--channel", CHANNEL),
+    ):
+        result = await world.process(*args, ARENA_PASSWORD="not-the-password")
+        assert result.code == 2
+        assert result.err.startswith("importrun-bot: The bot could not sign in to Arena")
+        assert len(result.err.strip().splitlines()) == 1, result.err
+    checked = await world.process("check", ARENA_PASSWORD="not-the-password")
+    assert checked.code == 2
+    assert "PROBLEM ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is wrong" in checked.out
+    assert checked.err == ""

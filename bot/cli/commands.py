@@ -123,11 +123,29 @@ def _run_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("run", metavar="RUN", nargs="?", help="run number, latest, or GUID")
 
 
+class _SaidByTheCommand(logging.Filter):
+    """Drops the login gate's log line: the command says a refused login in its own sentence,
+    and "no new login attempt for 60 s" is news for `serve`, not for a command that ends now."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one of the four commands; returns its exit code."""
-    if settings.log_level.upper() != "DEBUG":
-        # Progress and problems are printed as sentences; INFO logs would only repeat them.
-        logging.getLogger().setLevel(logging.WARNING)
+    if settings.log_level.upper() == "DEBUG":
+        return _run(args, settings)
+    # Progress and problems are printed as sentences; INFO logs would only repeat them.
+    logging.getLogger().setLevel(logging.WARNING)
+    gate, quiet = logging.getLogger("bot.arena.gates"), _SaidByTheCommand()
+    gate.addFilter(quiet)
+    try:
+        return _run(args, settings)
+    finally:
+        gate.removeFilter(quiet)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "demo":
         try:
             # Imported here: the demo (simulator, stub, console) is no part of `serve`'s start.
