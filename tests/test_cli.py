@@ -469,3 +469,25 @@ async def test_a_wrong_arena_password_is_one_sentence_and_no_log_line(world: Wor
     assert checked.code == 2
     assert "PROBLEM ARENA_EMAIL, ARENA_PASSWORD or ARENA_WORKSPACE_ID is wrong" in checked.out
     assert checked.err == ""
+
+
+async def test_show_into_a_pipe_whose_reader_left_is_no_traceback(world: World) -> None:
+    """`importrun-bot show … | head -1`: the reader is gone before the card is written."""
+    read, write = os.pipe()
+    os.close(read)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "show",
+        "master",
+        "14",
+        cwd=world.workdir,
+        env=world.env(),
+        stdout=write,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    os.close(write)
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 1
+    assert err.decode() == ""

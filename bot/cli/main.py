@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -83,4 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"importrun-bot: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `importrun-bot show … | head`: the reader is gone; no traceback, and none at exit
+        # when Python flushes stdout again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 2
