@@ -143,3 +143,20 @@ async def test_a_refused_app_token_is_a_503_and_one_sentence(tmp_path: Path) -> 
             await bot.stop(signal.SIGKILL)
         await slack.stop()
         await arena.stop()
+
+
+@e2e
+async def test_a_guest_and_a_stranger_are_refused_in_socket_mode(world: World) -> None:
+    """Who may use the bot holds for envelopes too: the refusal is the ack's one sentence, and
+    Arena is not asked."""
+    world.slack.add_user("U0GUESTSKT", restricted=True)
+    world.slack.add_user("U0STRANGER", team_id="T0OTHERORG", stranger=True)
+    before = world.arena.stats.requests
+    for user, said in (("U0GUESTSKT", "guest accounts"), ("U0STRANGER", "only answers members")):
+        response = await world.events.as_user(user).slash_command(
+            SHOW, response_url=world.slack.response_url(f"refused-{user}")
+        )
+        assert said in response.json()["payload"]["text"]
+    await asyncio.sleep(0.5)  # nothing follows the ack
+    assert not [c for c in world.slack.calls_to("response_url") if "refused-" in c.body["_key"]]
+    assert world.arena.stats.requests == before

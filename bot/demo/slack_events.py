@@ -164,6 +164,10 @@ class SocketEvents(SlackEvents):
         self.user = user
         self._socket = socket
 
+    def as_user(self, user: str) -> SocketEvents:
+        """The same Slack, sending as another person (down the same WebSocket)."""
+        return SocketEvents(self._socket, user=user)
+
     async def post(self, body: str, **_: Any) -> httpx.Response:
         """Wrap a form body as Slack's Socket Mode does: `interactive` for `payload=…`, else
         `slash_commands`; wait for the ack."""
