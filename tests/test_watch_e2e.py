@@ -10,7 +10,7 @@ import httpx
 from bot_world import CHANNEL, assert_valid_message, everything, running_world
 from helpers_watch import NEW_RUN, NEWER_RUN, add_running_run, command, posts
 
-from bot.demo.seed import SEED_IMPORT_GUID
+from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator
 from bot.demo.slack_events import SlackEvents
 from bot.demo.slack_stub import SlackStub
@@ -112,3 +112,24 @@ async def test_subscription_announces_new_finished_runs_once(tmp_path: Path) -> 
         assert "1 subscription." in status["text"]
         gone = await command(world, f"unsubscribe {SEED_IMPORT_GUID}", "unsub")
         assert "no longer hear" in gone["text"]
+
+
+async def test_a_deleted_import_ends_its_subscription_naming_it_to_whom_it_mentions(
+    tmp_path: Path,
+) -> None:
+    """The on-call group a subscription mentions is told, by name, that it will hear no more
+    (before: a note naming only the GUID, mentioning nobody)."""
+    async with running_world(tmp_path) as world:
+        reply = await command(world, 'subscribe "BOM load" failures <!subteam^S0ONCALL1>', "sub")
+        assert "mentioning <!subteam^S0ONCALL1>" in reply["text"]
+        world.arena.remove_import(BOM_IMPORT_GUID)
+
+        def ended() -> list[str]:
+            return [c.text for c in posts(world.slack) if "has ended" in c.text]
+
+        await world.slack.wait_until(lambda: bool(ended()), timeout=15)
+        [note] = ended()
+        assert note.startswith("<!subteam^S0ONCALL1> Arena has no such import or run")
+        assert f"subscription to import *BOM load* (`{BOM_IMPORT_GUID}`) has ended" in note
+        listed = await command(world, "list", "list")
+        assert "*stopped*: Arena no longer has this import" in listed["text"]

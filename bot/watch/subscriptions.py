@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.arena.models import ImportRun
 from bot.cards.run import with_mentions
-from bot.cards.text import escape
+from bot.cards.text import escape, inline
 from bot.deps import Deps
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
 from bot.runs.posting import CANNOT_POST, slack_error
@@ -82,8 +82,13 @@ class Subscriptions:
     async def end(self, subscription: Subscription, error: ArenaError) -> None:
         """Arena no longer shows the import: say so in the channel, then stop the subscription."""
         guid = subscription.import_guid
+        # The name from the cached list (Arena no longer has it), and the people it mentions:
+        # the on-call group learns that it will hear nothing more.
+        known = self._deps.definitions.cached(guid)
+        what = f"*{inline(known.name, 200)}* (`{guid}`)" if known and known.name else f"`{guid}`"
+        who = f"{subscription.mentions} " if subscription.mentions else ""
         text = (
-            f"{explain(error)} So this channel's subscription to import `{guid}` has ended; "
+            f"{who}{explain(error)} So this channel's subscription to import {what} has ended; "
             f"`/importrun subscribe {guid}` starts it again if the import comes back."
         )
         try:
