@@ -161,9 +161,9 @@ async def test_status_on_a_follower_says_another_replica_polls(tmp_path: Path) -
                 events = SlackEvents(http, f"{follower.base}/slack/events", SIGNING_SECRET)
                 await events.slash_command("status", response_url=world.slack.response_url("f"))
             said = (await world.slack.response("f")).text
-            assert "Polling: done by another replica of the bot" in said
+            assert "Polling: by another process of the bot, which holds the poller's lease" in said
             assert "last poll not yet" not in said
-            assert "its last poll <!date^" in said
+            assert "lapses); last poll <!date^" in said
             assert "Pending: 0 watched runs, 1 subscription." in said
 
             leader = await command(world, "status", "l")

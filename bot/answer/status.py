@@ -35,8 +35,8 @@ async def status(deps: Deps) -> Message:
         beat = await deps.store.last_heartbeat()
         last = slack_date(datetime.fromtimestamp(beat, UTC)) if beat is not None else "not yet"
         lines.append(
-            f"Polling: done by another replica of the bot (this one answers people); "
-            f"its last poll {last}."
+            "Polling: by another process of the bot, which holds the poller's lease (this one "
+            f"answers people, and takes over if that lease lapses); last poll {last}."
         )
         lines.append(await _pending(deps.store))
     elif deps.poller is not None and deps.store is not None:
