@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from pathlib import Path
 
 import httpx
@@ -79,3 +80,30 @@ async def test_a_healthy_start_and_stop_log_no_warning(tmp_path: Path) -> None:
         await world.slack.response("help")
     lines = world.bot.output().splitlines()
     assert [line for line in lines if " WARNING " in line or " ERROR " in line] == []
+
+
+async def test_a_port_in_use_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
+    """A second `serve` on a port already taken (a careless restart, two on one host): one
+    sentence naming PORT, exit code 2, no traceback; the first one goes on answering."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    async with running_world(tmp_path / "first") as world:
+        second = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            cwd=tmp_path / "second",
+            env=world.bot.env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(second.communicate(), timeout=30)
+        said = out.decode()
+        assert second.returncode == 2, said
+        assert (
+            f"importrun-bot: PORT: serve cannot listen on 127.0.0.1:{world.bot.env['PORT']}" in said
+        )
+        assert "Traceback" not in said
+        async with httpx.AsyncClient() as http:
+            assert (await http.get(f"{world.bot.base}/healthz")).status_code == 200

@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import __version__
 from bot.arena.limits import PerPersonBudget
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.slack.access import Access, our_teams
 from bot.slack.app import build_app
 from bot.slack.connections import (
@@ -154,7 +154,15 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
     )
     await runner.setup()
     limits = connection_limits(settings)
-    await GuardedSite(runner, settings.host, settings.port, limits).start()
+    try:
+        await GuardedSite(runner, settings.host, settings.port, limits).start()
+    except OSError as exc:  # the port is taken, or the host is not this machine's
+        await runner.cleanup()
+        await warm_up.stop()
+        raise SettingsError(
+            f"PORT: serve cannot listen on {settings.host}:{settings.port} "
+            f"({exc.strerror or exc}); stop whatever uses it, or set another HOST or PORT."
+        ) from None
     if socket is not None:
         socket.start()  # in the background: a refused token must not hold up the rest
     polling = asyncio.create_task(leadership.run(poller.run), name="leadership")
