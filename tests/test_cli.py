@@ -491,3 +491,26 @@ async def test_show_into_a_pipe_whose_reader_left_is_no_traceback(world: World) 
     _, err = await asyncio.wait_for(proc.communicate(), timeout=60)
     assert proc.returncode == 1
     assert err.decode() == ""
+
+
+async def test_check_with_a_stored_session_that_ended_says_it_logged_in(world: World) -> None:
+    """A bot stopped cleanly logs out, leaving its ended session stored: `check` logs in once,
+    stores the new session and says so (before: "no new login, nobody logged out")."""
+    url = f"sqlite:///{world.workdir / 'ended-session.db'}"
+    env = world.env(DATABASE_URL=url)
+    store = await open_store(url)
+    try:
+        account = session_account(env["ARENA_EMAIL"], env["ARENA_API_URL"], 123456789)
+        async with open_arena(world.arena.url, keeper=StoredSession(store, account)) as bot:
+            await bot.login()
+        ended = await store.arena_token(account)  # the bot logged out on leaving
+        logins = world.arena.stats.logins
+
+        result = await world.run("check", DATABASE_URL=url)
+        assert result.code == 0, result.out + result.err
+        assert world.arena.stats.logins == logins + 1
+        assert "no new login" not in result.out
+        assert "the session stored in DATABASE_URL had ended" in result.out
+        assert await store.arena_token(account) not in (None, ended)
+    finally:
+        await store.close()

@@ -90,10 +90,11 @@ async def _check_arena(settings: Settings, report: Report) -> None:
     if missing or settings.arena_email is None or settings.arena_password is None:
         return
     async with _stored_session(settings, report) as keeper:
-        stored = keeper is not None and await keeper.load() is not None
+        token = await keeper.load() if keeper is not None else None
+        kept = (keeper, token) if keeper is not None and token is not None else None
         # A session kept in the database is the running bot's (or the next one's): left open.
         async with open_arena(settings, retries=0, keeper=keeper, log_out=keeper is None) as arena:
-            await _arena_findings(settings, arena, report, stored=stored)
+            await _arena_findings(settings, arena, report, kept=kept)
 
 
 @asynccontextmanager
@@ -120,9 +121,15 @@ async def _stored_session(
 
 
 async def _arena_findings(
-    settings: Settings, arena: ArenaClient, report: Report, *, stored: bool
+    settings: Settings,
+    arena: ArenaClient,
+    report: Report,
+    *,
+    kept: tuple[StoredSession, str] | None,
 ) -> None:
+    """Arena's answers; `kept`: the session stored in DATABASE_URL and its token, if any."""
     where = f"{settings.arena_email} at {settings.arena_api_url}"
+    stored = kept is not None
     try:
         await arena.login()
         # With a stored session no login is sent: the first read is what tries the session.
@@ -140,10 +147,16 @@ async def _arena_findings(
     except ArenaError as exc:
         report.problem(f"ARENA_API_URL: the login failed: {plain_text(explain(exc))}")
         return
-    if stored:
+    if kept is not None and await kept[0].load() == kept[1]:
         report.ok(
             f"Arena: signed in as {where} with the session stored in DATABASE_URL "
             "(the running bot's: no new login, nobody logged out)."
+        )
+    elif kept is not None:
+        # A stopped bot logged out: its stored session had ended, so a login was needed.
+        report.ok(
+            f"Arena: logged in as {where}; the session stored in DATABASE_URL had ended, "
+            "so the new one is stored there for the bot."
         )
     else:
         report.ok(f"Arena: logged in as {where}.")
