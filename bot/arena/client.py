@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from bot.arena import _http
+from bot.arena import _failures, _http, _send
 from bot.arena._cache import Coalescer, TtlCache
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaQuotaExceeded
 from bot.arena.gates import LoginGate, retries
@@ -221,10 +221,10 @@ class ArenaClient:
             token = await self._renew(token)
             response = await self._exchange(method, path, params=params, token=token)
             if response.status_code == 401:
-                raise _http.session_refused(response)
+                raise _failures.session_refused(response)
         if response.is_success:
             return response
-        error = _http.error_for(response)
+        error = _failures.error_for(response)
         if isinstance(error, ArenaQuotaExceeded):
             # Arena may omit the headers on a 429; the quota is spent all the same.
             reset_at = error.reset_at or self._quota.reset_at
@@ -250,8 +250,8 @@ class ArenaClient:
             self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
 
         retries_left = retries(self._retries) if method == "GET" else 0
-        request = _http.Request(method, path, params, json, headers)
-        return await _http.send(self._http, request, retries_left, self._backoff, note)
+        request = _send.Request(method, path, params, json, headers)
+        return await _send.send(self._http, request, retries_left, self._backoff, note)
 
     async def _session(self) -> str:
         """The session token, logging in first if there is none (one login for all callers)."""
@@ -285,7 +285,7 @@ class ArenaClient:
             body["workspaceId"] = self._workspace_id
         response = await self._exchange("POST", "/login", json=body)
         if not response.is_success:
-            error = _http.login_error(response, self._email)
+            error = _failures.login_error(response, self._email)
             if isinstance(error, ArenaAuthError):
                 self.login_gate.refused(error)
             raise error
