@@ -12,11 +12,12 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import TypeAdapter
 
-from bot.arena import _http
+from bot.arena import _failures, _http, _send
 from bot.arena._cache import Coalescer, TtlCache
-from bot.arena.errors import ArenaAuthError, ArenaError, ArenaQuotaExceeded
+from bot.arena.errors import ArenaQuotaExceeded
 from bot.arena.gates import LoginGate, retries
 from bot.arena.guid import normalize_guid
+from bot.arena.login import Login
 from bot.arena.models import Change, ImportDefinition, ImportRun, LoginResult
 from bot.arena.quota import Quota
 from bot.arena.session import SessionKeeper
@@ -31,7 +32,6 @@ SESSION_HEADER = "arena_session_id"
 MAX_PAGE_SIZE = 400
 # A change order's number, title and link do not move; its lifecycle status may lag this long.
 CHANGE_TTL = 6 * 3600.0
-_LOGIN = TypeAdapter(LoginResult)
 _RUN = _http.reader(TypeAdapter(ImportRun))
 _RUNS = _http.reader(TypeAdapter(_http.Page[ImportRun]))
 _IMPORT = _http.reader(TypeAdapter(ImportDefinition))
@@ -58,23 +58,27 @@ class ArenaClient:
     ) -> None:
         self._http = http
         self._email = email
-        self._password = password
-        self._workspace_id = workspace_id
         self._retries = max(0, retries)
         self._backoff = backoff
         self._quota = Quota()
-        self._token: str | None = None
-        self._logins: Coalescer[str] = Coalescer()
-        self._keeper = keeper  # a session shared with other processes (see session.py)
+        self.login_gate = LoginGate(clock)
+        self._login = Login(
+            self._exchange,
+            email=email,
+            password=password,
+            workspace_id=workspace_id,
+            gate=self.login_gate,
+            keeper=keeper,
+            accepted=self._logged_in,
+        )
         self._inflight: Coalescer[Any] = Coalescer()
         self._runs: TtlCache[ImportRun] = TtlCache(cache_ttl, clock)
         self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
         self._changes: TtlCache[Change | None] = TtlCache(cache_ttl, clock)
         self._change_ttl = change_ttl
-        self.login_gate = LoginGate(clock)
 
     def __repr__(self) -> str:
-        state = "logged in" if self._token else "not logged in"
+        state = "logged in" if self._login.token else "not logged in"
         return f"<ArenaClient {self._email} at {self._http.base_url} ({state})>"
 
     @property
@@ -84,28 +88,12 @@ class ArenaClient:
 
     async def login(self) -> None:
         """Log in now rather than on the first request; an open session is kept."""
-        await self._session()
+        await self._login.current()
 
     async def close(self, *, log_out: bool = True) -> None:
         """Log out if logged in (unless not `log_out`: a session others go on using); failures
         are logged, not raised; `http` stays open."""
-        if len(self._logins):
-            try:
-                await self._session()
-            except ArenaError:
-                return
-        token, self._token = self._token, None
-        if token is None or not log_out:
-            return
-        try:
-            response = await self._exchange("PUT", "/logout", token=token)
-        except ArenaError as exc:
-            logger.warning("Could not log out of Arena: %s", exc)
-            return
-        if response.is_success:
-            logger.info("Logged out of Arena")
-        else:
-            logger.warning("Arena answered HTTP %d to the logout", response.status_code)
+        await self._login.close(log_out=log_out)
 
     async def get_run(self, import_guid: str, run_guid: str, *, fresh: bool = False) -> ImportRun:
         """One import run; a finished one may come from the cache unless `fresh`."""
@@ -214,17 +202,17 @@ class ArenaClient:
 
     async def _request(self, method: str, path: str, params: Params = ()) -> httpx.Response:
         """One request in the session: logs in as needed, once more on 401; errors raised."""
-        token = await self._session()
+        token = await self._login.current()
         response = await self._exchange(method, path, params=params, token=token)
         if response.status_code == 401:
             logger.info("Arena answered 401 to %s %s; logging in again", method, path)
-            token = await self._renew(token)
+            token = await self._login.renew(token)
             response = await self._exchange(method, path, params=params, token=token)
             if response.status_code == 401:
-                raise _http.session_refused(response)
+                raise _failures.session_refused(response)
         if response.is_success:
             return response
-        error = _http.error_for(response)
+        error = _failures.error_for(response)
         if isinstance(error, ArenaQuotaExceeded):
             # Arena may omit the headers on a 429; the quota is spent all the same.
             reset_at = error.reset_at or self._quota.reset_at
@@ -250,54 +238,10 @@ class ArenaClient:
             self._quota = self._quota.updated(response.headers, now=datetime.now(UTC))
 
         retries_left = retries(self._retries) if method == "GET" else 0
-        request = _http.Request(method, path, params, json, headers)
-        return await _http.send(self._http, request, retries_left, self._backoff, note)
+        request = _send.Request(method, path, params, json, headers)
+        return await _send.send(self._http, request, retries_left, self._backoff, note)
 
-    async def _session(self) -> str:
-        """The session token, logging in first if there is none (one login for all callers)."""
-        if self._token is not None:
-            return self._token
-        return await self._logins.run("login", lambda: self._obtain(None))
-
-    async def _renew(self, failed: str) -> str:
-        """A new token after `failed` got a 401, unless another caller already renewed it."""
-        if self._token == failed:
-            self._token = None
-        if self._token is not None:
-            return self._token
-        return await self._logins.run("login", lambda: self._obtain(failed))
-
-    async def _obtain(self, failed: str | None) -> str:
-        """A token: the shared one unless it is the one that `failed`, else a new login."""
-        if self._keeper is None:
-            return await self._login()
-        stored = await self._keeper.load() if failed is None else None
-        if stored is None:
-            stored = await self._keeper.replace(failed, self._login)
-        self._token = stored
-        return stored
-
-    async def _login(self) -> str:
-        """`POST /login` (never retried: a second login would cancel the first session)."""
-        self.login_gate.check()
-        body: dict[str, Any] = {"email": self._email, "password": self._password}
-        if self._workspace_id is not None:
-            body["workspaceId"] = self._workspace_id
-        response = await self._exchange("POST", "/login", json=body)
-        if not response.is_success:
-            error = _http.login_error(response, self._email)
-            if isinstance(error, ArenaAuthError):
-                self.login_gate.refused(error)
-            raise error
-        result = _http.parse(_LOGIN, response)
-        self.login_gate.accepted()
-        self._token = result.session_id
+    def _logged_in(self, result: LoginResult) -> None:
+        """Arena told the workspace's daily request limit at login: the quota's limit."""
         if result.workspace_request_limit is not None:
             self._quota = replace(self._quota, limit=result.workspace_request_limit)
-        logger.info(
-            "Logged in to Arena as %s (workspace %s %s)",
-            self._email,
-            result.workspace_id,
-            result.workspace_name or "",
-        )
-        return result.session_id

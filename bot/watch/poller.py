@@ -11,14 +11,6 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.arena.errors import (
-    ArenaAuthError,
-    ArenaError,
-    ArenaNotFound,
-    ArenaPermissionError,
-    ArenaQuotaExceeded,
-)
-from bot.arena.gates import single_attempt
 from bot.arena.quota import Quota
 from bot.deps import Deps
 from bot.watch.backoff import Backoff
@@ -27,15 +19,14 @@ from bot.watch.health import Health
 from bot.watch.imports import ImportReads, first_read
 from bot.watch.lease import LeaseLost
 from bot.watch.schedule import Pace, pace
-from bot.watch.store import Store, StoreError, Subscription, Watch
+from bot.watch.store import Store, StoreError
 from bot.watch.subscriptions import Subscriptions
+from bot.watch.sweep import Sweep, Work
 from bot.watch.watches import Watches, outcome
 
 __all__ = ["Poller", "outcome"]
 
 logger = logging.getLogger(__name__)
-
-Work = dict[str, tuple[list[Watch], list[Subscription]]]
 
 
 class Poller:
@@ -78,7 +69,15 @@ class Poller:
             base=self._base,
             cap=cap,
         )
-        self._subscriptions = Subscriptions(deps, store=store, channels=self._channels)
+        self._sweep = Sweep(
+            store=store,
+            reads=self._reads,
+            backoff=self._backoff,
+            watches=self._watches,
+            subscriptions=Subscriptions(deps, store=store, channels=self._channels),
+            paused=self._paused,
+            factor=lambda: self.pace.factor,
+        )
         self.health = Health(self._base, clock)
         self.last_poll_at: datetime | None = None
         self._woken = asyncio.Event()
@@ -177,76 +176,13 @@ class Poller:
         if self._deps.arena.login_gate.closed_for <= 0 and not self._paused():
             # Runs already read as finished whose posting waited on Slack go first.
             await self._watches.retry_ready(now)
-            work = await self._work()
-            await self._pass(work, now)
+            work = await self._sweep.work()
+            await self._sweep.run(work, now)
         else:
-            work = await self._work()
+            work = await self._sweep.work()
         self.health.end()
         self.last_poll_at = self._wall()
         return await self._until_next(work, self._clock())
-
-    async def _work(self) -> Work:
-        work: Work = {}
-        for watch in await self._store.pending_watches():
-            work.setdefault(watch.import_guid, ([], []))[0].append(watch)
-        for subscription in await self._store.subscriptions():
-            work.setdefault(subscription.import_guid, ([], []))[1].append(subscription)
-        for gone in self._reads.keep_only(work):
-            self._backoff.forget(f"import {gone}")
-        return work
-
-    async def _pass(self, work: Work, now: float) -> None:
-        for import_guid, (watches, subscriptions) in work.items():
-            if self._reads.due(import_guid, first_read(watches, subscriptions)) > now:
-                continue
-            item = f"import {import_guid}"
-            try:
-                with single_attempt():
-                    await self._poll_import(import_guid, watches, subscriptions, now)
-            except ArenaAuthError:
-                return
-            except ArenaQuotaExceeded:
-                self._paused()
-                return
-            except LeaseLost:
-                raise
-            except Exception as exc:
-                failure = self._backoff.failed(item, str(exc) or type(exc).__name__, now)
-                if failure.count == 1 and not isinstance(exc, ArenaError | StoreError):
-                    logger.error("%s: unexpected failure", item, exc_info=exc)
-                self._reads.wait(import_guid, failure.next_at)
-            else:
-                self._backoff.succeeded(item)
-
-    async def _poll_import(
-        self,
-        import_guid: str,
-        watches: list[Watch],
-        subscriptions: list[Subscription],
-        now: float,
-    ) -> None:
-        """One read of the import's runs serves its watches and its subscriptions."""
-        since = min((s.since_number for s in subscriptions), default=None)
-        watched = {w.run_guid for w in watches}
-        try:
-            runs = await self._reads.read(import_guid, since=since, watched=watched)
-        except (ArenaNotFound, ArenaPermissionError) as exc:
-            # Arena no longer knows or allows the import: everything on it ends, with a note.
-            for watch in watches:
-                await self._watches.end(watch, exc, now)
-            for subscription in subscriptions:
-                await self._subscriptions.end(subscription, exc)
-            raise
-        listed = {run.guid: run for run in runs}
-        await self._watches.poll(import_guid, watches, listed, now)
-        retry_at = []
-        for subscription in subscriptions:
-            if (at := await self._subscriptions.announce(subscription, runs, now)) is not None:
-                retry_at.append(at)
-        factor = self.pace.factor
-        self._reads.settle(import_guid, runs, now, watching=bool(watches), factor=factor)
-        if retry_at:
-            self._reads.wait(import_guid, min(self._reads.due(import_guid, now), *retry_at))
 
     def _paused(self) -> bool:
         """Is polling paused for the quota? Logged once when a pause starts."""
