@@ -94,8 +94,12 @@ async def open_arena(
         )
         try:
             yield arena
-        finally:
-            await arena.close(log_out=log_out)
+        except BaseException:
+            # A session shared through the database is the other processes' too: a failure
+            # (a start that never served, say) must not end it under them.
+            await arena.close(log_out=log_out and options.get("keeper") is None)
+            raise
+        await arena.close(log_out=log_out)
 
 
 @asynccontextmanager

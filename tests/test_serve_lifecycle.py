@@ -105,5 +105,8 @@ async def test_a_port_in_use_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
             f"importrun-bot: PORT: serve cannot listen on 127.0.0.1:{world.bot.env['PORT']}" in said
         )
         assert "Traceback" not in said
+        # The second shared the first's Arena session (one database): its failed start
+        # must not log that session out from under the bot that serves.
+        assert world.route("PUT /logout") == 0
         async with httpx.AsyncClient() as http:
             assert (await http.get(f"{world.bot.base}/healthz")).status_code == 200
