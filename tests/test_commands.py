@@ -127,6 +127,7 @@ def test_names_and_forgiving_text(text: str, expected: object) -> None:
         ("status now", "`status` takes nothing after it"),
         ("subscribe master @oncall", "Slack sent @oncall as plain text"),
         ("master <@U0DANA0001>", "Mentions go with `subscribe"),
+        ("subscribe master <#C0123ABCD|plm-alerts>", "for the channel you type it in"),
     ],
 )
 def test_mistakes_get_a_pointed_answer(text: str, says: str) -> None:

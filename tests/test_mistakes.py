@@ -78,6 +78,17 @@ async def test_help_gives_examples_the_bot_can_see(world: World) -> None:
     assert '/importrun subscribe \\"BOM load\\" failures' in shown
 
 
+async def test_subscribing_another_channel_by_its_link_says_where_to_subscribe(
+    world: World,
+) -> None:
+    """`subscribe master <#C…|alerts>`: where subscriptions are made, not a name that is not."""
+    reply = await command(world, "subscribe master <#C0ALERTS01|plm-alerts>", "other-channel")
+    assert "for the channel you type it in" in reply["text"]
+    assert "No import definition" not in everything(reply)
+    listed = await command(world, "list", "list-none")
+    assert "subscribed" not in listed["text"]
+
+
 async def test_a_subscription_mentions_whom_it_names(world: World) -> None:
     """`subscribe … @group @person`: listed, mentioned in its posts, cleared by unsubscribe."""
     reply = await command(world, f'subscribe "Item Master load" all {ONCALL} {DANA}', "sub")

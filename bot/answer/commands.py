@@ -165,6 +165,10 @@ def _show(words: list[Token]) -> Command:
     return ShowRun(import_ref, run)
 
 
+# What a channel link (`<#C…|name>`) leaves of itself once the text is made readable.
+_CHANNEL = re.compile(r"#[CG][A-Z0-9]{2,30}")
+
+
 def _subscribe(words: list[Token], mentions: tuple[str, ...]) -> Subscribe:
     usage = "subscribe IMPORT [all|failures|warnings] [@someone …]"
     raw = [w.text for w in words if not w.quoted and w.text.startswith("@")]
@@ -172,6 +176,11 @@ def _subscribe(words: list[Token], mentions: tuple[str, ...]) -> Subscribe:
         raise _Unparseable(
             f"Slack sent {raw[0][:40]} as plain text, not as a mention: pick the person or "
             "group from Slack's list as you type their name."
+        )
+    if any(_CHANNEL.fullmatch(w.text) for w in words if not w.quoted):
+        raise _Unparseable(
+            "A subscription is for the channel you type it in: run this command in that "
+            "channel, without naming it."
         )
     choice = "all"
     if words and not words[-1].quoted and words[-1].text.lower() in FILTERS:
