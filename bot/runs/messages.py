@@ -128,11 +128,7 @@ async def run_message(
     note: str | None = None,
 ) -> Message:
     """Fetch the run (and its change order's link) and build its card."""
-    # The import's name comes with the run, not after it: no extra round trip on a cache miss.
-    run, name = await asyncio.gather(
-        deps.arena.get_run(import_guid, run_guid, fresh=fresh),
-        deps.definitions.name_of(import_guid),
-    )
+    run, name = await _run_and_name(deps, import_guid, run_guid, fresh=fresh)
     return await card_for(
         deps, run, import_guid=import_guid, buttons=buttons, note=note, import_name=name
     )
@@ -147,10 +143,18 @@ async def run_reply(
     note: str | None = None,
 ) -> Reply:
     """The run's card after one Arena round trip; the change link follows in `later`."""
-    run, name = await asyncio.gather(
-        deps.arena.get_run(import_guid, run_guid), deps.definitions.name_of(import_guid)
-    )
+    run, name = await _run_and_name(deps, import_guid, run_guid)
     return card_reply(deps, run, import_guid=import_guid, buttons=buttons, note=note, name=name)
+
+
+async def _run_and_name(
+    deps: Source, import_guid: str, run_guid: str, *, fresh: bool = False
+) -> tuple[ImportRun, str | None]:
+    """The run and its import's name, fetched together: no extra round trip on a cache miss."""
+    return await asyncio.gather(
+        deps.arena.get_run(import_guid, run_guid, fresh=fresh),
+        deps.definitions.name_of(import_guid),
+    )
 
 
 def card_reply(

@@ -165,9 +165,8 @@ class Poller:
     async def tick(self) -> float:
         """One pass over what is due; returns the seconds until something is due again."""
         now = self._clock()
-        self.health.begin(
-            had_work=bool(await self._store.pending_watches() or await self._store.subscriptions())
-        )
+        work = await self._sweep.work()
+        self.health.begin(had_work=bool(work))
         try:
             await self._store.heartbeat(now)
             self.health.database(None)
@@ -175,11 +174,9 @@ class Poller:
             self.health.database(str(exc))
         if self._deps.arena.login_gate.closed_for <= 0 and not self._paused():
             # Runs already read as finished whose posting waited on Slack go first.
-            await self._watches.retry_ready(now)
-            work = await self._sweep.work()
+            if await self._watches.retry_ready(now):
+                work = await self._sweep.work()
             await self._sweep.run(work, now)
-        else:
-            work = await self._sweep.work()
         self.health.end()
         self.last_poll_at = self._wall()
         return await self._until_next(work, self._clock())

@@ -83,12 +83,18 @@ class Watches:
             if w.id in self._ready
         ]
 
-    async def retry_ready(self, now: float) -> None:
-        """Announce runs already read as finished whose channel or backoff now allows it."""
+    async def retry_ready(self, now: float) -> bool:
+        """Announce runs already read as finished whose channel or backoff now allows it;
+        True when it tried any (the pending watches may have changed)."""
+        if not self._ready:
+            return False
+        tried = False
         for watch in await self._store.pending_watches():
             run = self._ready.get(watch.id)
             if run is not None and self._may_post(watch, now):
                 await self.finish(watch, run, now)
+                tried = True
+        return tried
 
     async def poll(
         self, import_guid: str, watches: list[Watch], listed: dict[str, ImportRun], now: float
