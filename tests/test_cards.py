@@ -355,3 +355,17 @@ def test_header_without_a_name_says_import_run() -> None:
     """When Arena gave no name the header is what it was before names."""
     header = run_card(CLEAN, import_guid=IMPORT).to_dict()["blocks"][0]["text"]["text"]
     assert header == "✅ Import run #15 · COMPLETE"
+
+
+def test_a_subscription_card_mentions_everyone_subscribe_accepted() -> None:
+    """What `subscribe` takes as a mention (people, groups, @here) is what its cards mention."""
+    from bot.answer.tokens import take_mentions
+    from bot.cards.run import with_mentions
+
+    mentions, _ = take_mentions("master <!here> <@U0DANA0001|dana> <!subteam^S0ONCALL1|@oncall>")
+    card = run_card(ImportRun(guid="R" * 20, number=14, status="ERROR"), import_guid="I" * 20)
+    addressed = with_mentions(card, " ".join(mentions))
+    assert addressed.text.startswith("<!here> <@U0DANA0001> <!subteam^S0ONCALL1> ")
+    assert addressed.blocks[1].to_dict()["text"]["text"] == (
+        "For <!here> <@U0DANA0001> <!subteam^S0ONCALL1>"
+    )

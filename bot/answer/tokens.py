@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from bot.cards.text import MENTION
+
 # Pasted text brings zero-width spaces, joiners, BOMs and soft hyphens along; none is meant.
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e"),
@@ -14,10 +16,6 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000"), " ")
 # A Slack link arrives as <url|label> or <url>; keep only the URL part.
 _SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|[^<>]*)?>")
-# People, user groups, and Slack's @here, @channel and @everyone (`<!here>`, `<!here|here>`).
-_MENTION = re.compile(
-    r"<(@[UW][A-Z0-9]{2,30}|!subteam\^[A-Z0-9]{2,30}|!(?:here|channel|everyone))(?:\|[^<>]*)?>"
-)
 _QUOTED = re.compile(r'"([^"]*)"?|[“„”]([^“”„]*)[”“]?|(\S+)')
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z])[0-9A-Za-z]{20}(?![0-9A-Za-z])")
 _IMPORT_RUN_PATH = re.compile(
@@ -41,8 +39,8 @@ def clean(text: str) -> str:
 
 def take_mentions(text: str) -> tuple[tuple[str, ...], str]:
     """Slack's escaped mentions (`<@U…>`, `<!subteam^S…>`, `<!here>`…), and the rest."""
-    found = tuple(dict.fromkeys(f"<{m.group(1)}>" for m in _MENTION.finditer(text)))
-    return found, _MENTION.sub(" ", text)
+    found = tuple(dict.fromkeys(f"<{m.group(1)}>" for m in MENTION.finditer(text)))
+    return found, MENTION.sub(" ", text)
 
 
 def tokens(text: str) -> list[Token]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from slack_sdk.models.blocks import (
@@ -35,6 +34,7 @@ from bot.cards.common import (
     status_emoji,
 )
 from bot.cards.text import (
+    MENTION,
     duration,
     escape,
     inline,
@@ -205,13 +205,12 @@ def run_card(
     return Message(text=_summary(run, changes, import_name), blocks=blocks)
 
 
-_MENTION_TOKEN = re.compile(r"<@[UW][A-Z0-9]{2,30}>|<!subteam\^[A-Z0-9]{2,30}>")
 MAX_MENTIONS = 10
 
 
 def with_mentions(message: Message, mentions: str) -> Message:
     """The card addressed to people or groups: named under the header and first in the text."""
-    tokens = [t for t in mentions.split() if _MENTION_TOKEN.fullmatch(t)][:MAX_MENTIONS]
+    tokens = [t for t in mentions.split() if MENTION.fullmatch(t)][:MAX_MENTIONS]
     if not tokens or not message.blocks:
         return message
     who = " ".join(tokens)

@@ -16,6 +16,10 @@ _UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 _URL_QUOTES = {"|": "%7C", "<": "%3C", ">": "%3E", '"': "%22", "`": "%60"}
 MAX_URL = 1000
 _SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
+# A mention as Slack escapes it: a person, a user group, or @here, @channel, @everyone.
+MENTION = re.compile(
+    r"<(@[UW][A-Z0-9]{2,30}|!subteam\^[A-Z0-9]{2,30}|!(?:here|channel|everyone))(?:\|[^<>]*)?>"
+)
 
 
 def slack_len(text: str) -> int:
