@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,11 +88,6 @@ class Settings(BaseSettings):
         if value.strip().upper() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.strip().upper()
-
-    @property
-    def log_level_number(self) -> int:
-        """The logging module's number for LOG_LEVEL."""
-        return logging.getLevelNamesMapping()[self.log_level]
 
     @property
     def socket_mode(self) -> bool:

@@ -24,7 +24,7 @@ from bot.arena.limits import LimitedTransport
 from bot.deps import Deps
 from bot.settings import Settings
 from bot.watch.shared_session import StoredSession, session_account
-from bot.watch.store import Store, open_store
+from bot.watch.store import Store, database_path, open_store
 
 USER_AGENT = f"importrun-bot/{__version__} (+https://github.com/importrun-bot)"
 # Room for a burst of distinct lookups (50 runs at once) with a change lookup beside them:
@@ -126,8 +126,8 @@ def database_exists(settings: Settings) -> bool:
     url = settings.database_url
     if not url.startswith("sqlite:///"):
         return True
-    path = url.removeprefix("sqlite:///")
-    return path not in ("", ":memory:") and Path(path).is_file()
+    path = database_path(url)
+    return path != ":memory:" and Path(path).is_file()
 
 
 @asynccontextmanager

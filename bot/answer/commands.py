@@ -56,7 +56,6 @@ __all__ = [
     "SubscriptionFilter",
     "Unsubscribe",
     "WatchRun",
-    "closest_verb",
     "find_import_and_run",
     "parse",
     "to_text",

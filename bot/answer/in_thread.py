@@ -21,7 +21,7 @@ from bot.cards import Message, error_message
 from bot.cards.text import mention
 from bot.deps import Deps
 from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for, explain
-from bot.runs.posting import CANNOT_POST
+from bot.runs.posting import CANNOT_POST, slack_error
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ async def post_card(
             )
             return
         except SlackApiError as exc:
-            if exc.response.get("error") not in CANNOT_POST:
+            if slack_error(exc) not in CANNOT_POST:
                 raise
             logger.info("cannot post in %s (%s): replying privately", target.channel_id, exc)
     card = await card_for(deps, run, import_guid=import_guid, buttons=PRIVATE_BUTTONS)

@@ -26,7 +26,7 @@ from bot.cards.common import plain, section
 from bot.cards.text import mention, slack_date
 from bot.deps import Deps
 from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, explain, run_message
-from bot.runs.posting import CANNOT_POST, Respond
+from bot.runs.posting import CANNOT_POST, Respond, slack_error
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ async def refresh(
             )
             return
         except SlackApiError as exc:
-            if exc.response.get("error") not in _UPDATE_IN_PLACE_INSTEAD:
+            if slack_error(exc) not in _UPDATE_IN_PLACE_INSTEAD:
                 raise
             logger.info("chat.update refused (%s): replacing through response_url", exc)
     await respond(**card.to_dict(), replace_original=True)

@@ -133,7 +133,7 @@ class _SaidByTheCommand(logging.Filter):
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one of the four commands; returns its exit code."""
-    if settings.log_level.upper() == "DEBUG":
+    if settings.log_level == "DEBUG":
         return _run(args, settings)
     # Progress and problems are printed as sentences; INFO logs would only repeat them.
     logging.getLogger().setLevel(logging.WARNING)

@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"importrun-bot: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:

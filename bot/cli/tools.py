@@ -21,7 +21,7 @@ from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable, InvalidGuid
 from bot.arena.models import ImportRun
 from bot.cards import Message
-from bot.cards.common import section
+from bot.cards.common import run_name, section
 from bot.cards.run import run_title
 from bot.cards.text import inline
 from bot.runs.definitions import Definitions
@@ -151,7 +151,7 @@ async def post(
                 await _delete(slack, channel, note_ts)
         message = await card_for(runtime.deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS)
         ts = await _post(slack, channel, message.to_dict())
-    print(f"Posted import run {_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
+    print(f"Posted import run {run_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
     if fail_on_errors and run.failed:
         failed = f"{run.error_count:,} failed rows" if run.error_count else "status ERROR"
         raise Refused(f"The run had {failed} (--fail-on-errors).", RUN_FAILED)
@@ -193,7 +193,7 @@ async def wait_until_finished(
         left = timeout - waited
         if left <= 0:
             raise Refused(
-                f"Import run {_name(run)} was still {run.status} after {seconds(timeout)} s; "
+                f"Import run {run_name(run)} was still {run.status} after {seconds(timeout)} s; "
                 "nothing was posted (raise --timeout to wait longer)."
             )
         now = datetime.now(UTC)
@@ -202,7 +202,7 @@ async def wait_until_finished(
         pause = min(paced, left)
         why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
         print(
-            f"Import run {_name(run)} is {run.status}; next check in {seconds(pause)} s{why}.",
+            f"Import run {run_name(run)} is {run.status}; next check in {seconds(pause)} s{why}.",
             file=out,
         )
         await sleep(pause)
@@ -252,10 +252,6 @@ async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object])
 def seconds(value: float) -> str:
     """Seconds as a person reads them: `25`, `2`, `0.5`, never `25.3125`."""
     return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
-
-
-def _name(run: ImportRun) -> str:
-    return f"#{run.number}" if run.number is not None else run.guid
 
 
 async def guarded(work: Callable[[], Awaitable[int]], err: TextIO) -> int:

@@ -29,6 +29,7 @@ class Definitions:
         self._ttl = ttl
         self._clock = clock
         self._listed: list[ImportDefinition] | None = None
+        self._by_guid: dict[str, ImportDefinition] = {}
         self._listed_at = 0.0
         self._fetching: Coalescer[list[ImportDefinition]] = Coalescer()
 
@@ -52,6 +53,7 @@ class Definitions:
     async def _fetch(self) -> list[ImportDefinition]:
         listed = await self._arena.list_imports(limit=MAX_PAGE_SIZE)
         self._listed, self._listed_at = listed, self._clock()
+        self._by_guid = {d.guid.upper(): d for d in reversed(listed)}
         return listed
 
     def listed(self) -> list[ImportDefinition]:
@@ -64,8 +66,7 @@ class Definitions:
 
     def cached(self, import_guid: str) -> ImportDefinition | None:
         """The definition from the list already read, with no request (None if not there)."""
-        wanted = import_guid.upper()
-        return next((d for d in self._listed or () if d.guid.upper() == wanted), None)
+        return self._by_guid.get(import_guid.upper())
 
     async def name_of(self, import_guid: str) -> str | None:
         """The name for a card: from the list (read once if needed); None when unknown."""

@@ -9,7 +9,6 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook import WebhookResponse
 
 from bot.cards import Message
@@ -44,15 +43,6 @@ GONE_MESSAGE = frozenset({"message_not_found", "cant_update_message", "edit_wind
 def slack_error(exc: SlackApiError) -> str:
     """Slack's error code (`not_in_channel`, …) of a refused call."""
     return str(exc.response.get("error", ""))
-
-
-async def post(slack: AsyncWebClient, channel: str, **message: object) -> str:
-    """chat.postMessage; the new message's ts (SlackApiError when Slack refuses).
-
-    429 and 5xx are retried inside slack_sdk by the client's retry handlers (bot/wiring.py).
-    """
-    response = await slack.chat_postMessage(channel=channel, **message)  # type: ignore[arg-type]
-    return str(response["ts"])
 
 
 class Responder:

@@ -93,8 +93,8 @@ class Access:
         slack: AsyncWebClient,
         *,
         teams: frozenset[str],
+        responder: Responder,
         budget: PerPersonBudget | None = None,
-        responder: Responder | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._settings = settings
@@ -206,21 +206,14 @@ class Access:
         return BoltResponse(status=200, body="")
 
 
-async def _tell(responder: Responder | None, response_url: str, sentence: str) -> None:
-    """Say `sentence` privately through the response_url; a failure is one log line.
-
-    Through the app's shared session when given one, else through one closed afterwards.
-    """
-    sender = responder or Responder()
+async def _tell(responder: Responder, response_url: str, sentence: str) -> None:
+    """Say `sentence` privately through the response_url; a failure is one log line."""
     try:
-        await sender.reply(
+        await responder.reply(
             response_url, text=sentence, response_type="ephemeral", replace_original=False
         )
     except Exception as exc:
         logger.warning("could not tell a refused person why: %s", type(exc).__name__)
-    finally:
-        if responder is None:
-            await sender.close()
 
 
 def _claimed_team(body: dict[str, Any]) -> str | None:

@@ -36,11 +36,6 @@ class SlackIdentity(AsyncAuthorize):
         self._last_failure = ""
 
     @property
-    def known(self) -> bool:
-        """Whether auth.test has answered."""
-        return self._answer is not None
-
-    @property
     def team_id(self) -> str | None:
         """The bot's workspace (None until auth.test answers)."""
         return self._get("team_id")

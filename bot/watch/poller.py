@@ -198,6 +198,6 @@ class Poller:
             wait = (paced.paused_until - self._wall()).total_seconds()
         else:
             dues = [self._reads.due(g, first_read(*both)) for g, both in work.items()]
-            dues += await self._watches.waiting(now)
+            dues += await self._watches.waiting()
             wait = min(dues, default=now + self._base) - now
         return min(max(0.5, wait), self._base)

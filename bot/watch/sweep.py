@@ -8,8 +8,6 @@ from collections.abc import Callable
 from bot.arena.errors import (
     ArenaAuthError,
     ArenaError,
-    ArenaNotFound,
-    ArenaPermissionError,
     ArenaQuotaExceeded,
 )
 from bot.arena.gates import single_attempt
@@ -18,7 +16,7 @@ from bot.watch.imports import ImportReads, first_read
 from bot.watch.lease import LeaseLost
 from bot.watch.store import Store, StoreError, Subscription, Watch
 from bot.watch.subscriptions import Subscriptions
-from bot.watch.watches import Watches
+from bot.watch.watches import ENDS_A_WATCH, Watches
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +93,7 @@ class Sweep:
         watched = {w.run_guid for w in watches}
         try:
             runs = await self._reads.read(import_guid, since=since, watched=watched)
-        except (ArenaNotFound, ArenaPermissionError) as exc:
+        except ENDS_A_WATCH as exc:
             # Arena no longer knows or allows the import: everything on it ends, with a note.
             for watch in watches:
                 await self._watches.end(watch, exc, now)

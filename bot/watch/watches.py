@@ -75,8 +75,10 @@ class Watches:
         self._cap = cap
         self._ready: dict[int, ImportRun] = {}  # finished runs whose announcement waits on Slack
 
-    async def waiting(self, now: float) -> list[float]:
+    async def waiting(self) -> list[float]:
         """When the announcements held up by Slack may be tried again."""
+        if not self._ready:
+            return []
         return [
             max(self._channels.open_at(w.channel), self._backoff.waiting_until(_item(w)) or 0.0)
             for w in await self._store.pending_watches()
