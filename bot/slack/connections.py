@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,10 @@ BACKLOG = 128  # connections waiting to be accepted; asyncio accepts this many i
 FILE_HEADROOM = 100 + BACKLOG
 WANTED_FILES = 65_536
 _END_OF_HEADERS = b"\r\n\r\n"
+# asyncio's words when accept() fails for want of files; it then retries every second, and
+# (CPython 3.11-3.13) reports the failure once per pending connection, with a traceback each.
+_ACCEPT_OUT_OF_FILES = "socket.accept() out of system resource"
+OUT_OF_FILES_EVERY = 60.0  # seconds between two log lines about it
 
 
 def raise_open_file_limit() -> int:
@@ -124,6 +129,49 @@ class _Guarded(asyncio.Protocol):
             self._transport.abort()
 
 
+class OutOfFilesLog:
+    """One log line a minute, no traceback, for asyncio's failed accepts at the open-file limit.
+
+    Every other report of the loop goes on to the handler that was there before.
+    """
+
+    def __init__(self, limits: ConnectionLimits, *, clock: Callable[[], float] = time.monotonic):
+        self._limits = limits
+        self._clock = clock
+        self._last: float | None = None
+        self._held = 0
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Handle `loop`'s reports from now on."""
+        before = loop.get_exception_handler()
+
+        def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            if context.get("message") == _ACCEPT_OUT_OF_FILES:
+                self.report(context.get("exception"))
+            elif before is not None:
+                before(loop, context)
+            else:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(handle)
+
+    def report(self, exc: object) -> None:
+        """Log the failed accept, unless a line said so within the last minute."""
+        now = self._clock()
+        if self._last is not None and now - self._last < OUT_OF_FILES_EVERY:
+            self._held += 1
+            return
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        held, self._held, self._last = self._held, 0, now
+        logger.warning(
+            "Cannot accept new connections (%s) with %d open: they wait and are retried each "
+            "second; lower SERVER_MAX_CONNECTIONS or raise the open-file limit%s",
+            reason,
+            self._limits.open,
+            f" ({held:,} more such failures since the last line)" if held else "",
+        )
+
+
 class GuardedSite(web.BaseSite):
     """A TCP site whose connections go through `ConnectionLimits`."""
 
@@ -150,7 +198,9 @@ class GuardedSite(web.BaseSite):
         await super().start()
         handlers = self._runner.server
         assert handlers is not None
-        self._server = await asyncio.get_running_loop().create_server(
+        loop = asyncio.get_running_loop()
+        OutOfFilesLog(self._limits).install(loop)
+        self._server = await loop.create_server(
             lambda: self._limits.protocol(handlers),
             self._host,
             self._port,
