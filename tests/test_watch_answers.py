@@ -17,6 +17,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PRESSED_RUN = "N7WRUNQ8ZT4KD6RX2MBA"
 REFUSED_RUN = "N8WRUNQ8ZT4KD6RX2MBA"
+CONTAINED_RUN = "N9WRUNQ8ZT4KD6RX2MBA"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -47,6 +48,27 @@ async def test_the_watch_button_of_a_private_card_watches_in_the_channel(world: 
     assert ids.ACTION_WATCH not in buttons(card.body)
     listed = await command(world, "list", "pressed-list", channel=channel)
     assert f"watching run `{PRESSED_RUN}`" in listed["text"]
+
+
+async def test_the_watch_button_finds_its_channel_in_the_message_container(world: World) -> None:
+    """A button payload naming its channel only in the message container watches there."""
+    channel = "C0CONTAIN1"
+    add_running_run(world.arena, CONTAINED_RUN, finishes_after=600.0)
+    private = await command(world, f"{SEED_IMPORT_GUID} {CONTAINED_RUN}", "kept", channel=channel)
+    button = buttons(private)[ids.ACTION_WATCH]
+    action = {"type": "button", "action_id": ids.ACTION_WATCH, "value": button["value"]}
+    response = await world.events.interaction(
+        {
+            "type": "block_actions",
+            "actions": [{**action, "block_id": "b1", "action_ts": "1.0"}],
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+            "response_url": world.slack.response_url("contained"),
+        }
+    )
+    assert (response.status_code, response.text) == (200, "")
+    assert "Watching run" in (await world.slack.response("contained")).text
+    [card] = posts(world.slack, channel)
+    assert "Watching" in everything(card.body)
 
 
 async def test_a_finished_run_gets_its_card_and_no_watch(world: World) -> None:

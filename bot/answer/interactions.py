@@ -42,10 +42,6 @@ def _value(body: dict[str, Any]) -> str:
     return str(body["actions"][0].get("value", ""))
 
 
-def _user(body: dict[str, Any]) -> str:
-    return str(body.get("user", {}).get("id", ""))
-
-
 async def _say_privately(respond: Respond, message: Message) -> None:
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=False)
 
@@ -65,7 +61,7 @@ async def refresh(
             run_guid,
             fresh=True,
             buttons=PUBLIC_BUTTONS if public else PRIVATE_BUTTONS,
-            note=f"Refreshed by {mention(_user(body))} · {now}",
+            note=f"Refreshed by {mention(Asker.of_action(body).user_id)} · {now}",
         )
     except ArenaError as exc:
         await _say_privately(respond, error_message(explain(exc), markup=True))
@@ -86,7 +82,7 @@ async def refresh(
 async def share(deps: Deps, respond: Respond, body: dict[str, Any]) -> None:
     """The private card becomes a public message saying who shared it; the private one goes."""
     import_guid, run_guid = parse_button_value(_value(body))
-    note = f"Shared by {mention(_user(body))}"
+    note = f"Shared by {mention(Asker.of_action(body).user_id)}"
     try:
         card = await run_message(deps, import_guid, run_guid, buttons=PUBLIC_BUTTONS, note=note)
     except ArenaError as exc:
@@ -102,7 +98,7 @@ async def share(deps: Deps, respond: Respond, body: dict[str, Any]) -> None:
 async def show_run(deps: Deps, respond: Respond, body: dict[str, Any]) -> None:
     """A run of the runs list, as its own private card."""
     import_guid, run_guid = parse_button_value(_value(body))
-    asker = Asker(user_id=_user(body), channel_id=body.get("channel", {}).get("id"))
+    asker = Asker.of_action(body)
     await _say_privately(respond, await answer(deps, ShowRun(import_guid, run_guid), asker))
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.arena.client import ArenaClient
 from bot.arena.errors import (
@@ -70,6 +70,13 @@ class Asker:
 
     user_id: str
     channel_id: str | None = None
+
+    @classmethod
+    def of_action(cls, body: Mapping[str, Any]) -> Asker:
+        """Who pressed a button, and where: the payload's channel, else its message's."""
+        channel = (body.get("channel") or {}).get("id")
+        channel = channel or body.get("container", {}).get("channel_id")
+        return cls(user_id=str(body.get("user", {}).get("id", "")), channel_id=channel)
 
 
 PRIVATE_BUTTONS = frozenset(CardButton)

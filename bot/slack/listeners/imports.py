@@ -16,16 +16,11 @@ from bot.deps import Deps
 from bot.runs.messages import Asker
 
 
-def _asker(body: dict[str, Any]) -> Asker:
-    channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get("channel_id")
-    return Asker(user_id=str(body.get("user", {}).get("id", "")), channel_id=channel)
-
-
 async def on_choose(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps) -> None:
     """Choose, next to one of several matching imports: the command again, with that import."""
     await ack()
     command = parse(str(body["actions"][0].get("value", "")))
-    message = await answer(deps, command, _asker(body))
+    message = await answer(deps, command, Asker.of_action(body))
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=True)
 
 
@@ -35,7 +30,7 @@ async def on_recent_runs(
     """Recent runs, in the `imports` list: that import's newest runs."""
     await ack()
     import_guid = str(body["actions"][0].get("value", ""))
-    message = await answer(deps, ListRuns(import_guid), _asker(body))
+    message = await answer(deps, ListRuns(import_guid), Asker.of_action(body))
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=False)
 
 

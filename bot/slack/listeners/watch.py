@@ -18,9 +18,7 @@ async def on_watch(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, d
     """Watch: post the card publicly and update it when the run finishes."""
     await ack()
     import_guid, run_guid = parse_button_value(body["actions"][0]["value"])
-    channel = (body.get("channel") or {}).get("id") or body.get("container", {}).get("channel_id")
-    asker = Asker(user_id=body["user"]["id"], channel_id=channel)
-    message = await answer(deps, WatchRun(import_guid, run_guid), asker)
+    message = await answer(deps, WatchRun(import_guid, run_guid), Asker.of_action(body))
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=False)
 
 
