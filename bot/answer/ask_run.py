@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.answer.commands import ImportName, ImportRef, ShowRun, ShowRunNumber
-from bot.answer.tokens import clean, find_import_and_run
+from bot.answer.tokens import NEWEST, clean, find_import_and_run, number
 from bot.arena.guid import is_guid
 from bot.arena.models import ImportDefinition
 from bot.cards.common import section
@@ -34,8 +33,6 @@ INTRO = (
     "I found no import run in that message. Choose the import (type part of its name) and"
     " give the run: its number, `latest`, or its GUID. An Arena link to the run works too."
 )
-_NUMBER = re.compile(r"#?(\d{1,9})")
-_NEWEST = frozenset({"latest", "last", "newest"})
 
 
 class FieldError(Exception):
@@ -121,10 +118,10 @@ def read_submission(values: Mapping[str, Any]) -> ShowRun | ShowRunNumber:
         if run_in_link:
             return ShowRun(import_guid, run_in_link)
         raise FieldError(RUN, "Enter the run's GUID, its number (such as 14) or latest.")
-    if run_text.lower() in _NEWEST:
+    if run_text.lower() in NEWEST:
         return ShowRunNumber(import_guid, None)
-    if number := _NUMBER.fullmatch(run_text):
-        return ShowRunNumber(import_guid, int(number.group(1)))
+    if (run_number := number(run_text)) is not None:
+        return ShowRunNumber(import_guid, run_number)
     first, second = _guids(run_text)
     run_guid = second or first
     if run_guid is None:

@@ -25,12 +25,14 @@ from bot.answer.command_values import (
     with_import,
 )
 from bot.answer.tokens import (
+    NEWEST,
     Token,
     clean,
     find_import_and_run,
     guids_in_link,
     is_link,
     looks_like_guid,
+    number,
     take_mentions,
     tokens,
 )
@@ -62,8 +64,6 @@ __all__ = [
     "with_import",
 ]
 
-_RUN_NUMBER = re.compile(r"#?(\d{1,9})")
-NEWEST = frozenset({"latest", "last", "newest"})
 VERBS = ("watch", "subscribe", "unsubscribe", "list", "status", "imports", "help")
 _HELP_WORDS = frozenset({"help", "-h", "--help", "?"})
 
@@ -135,15 +135,15 @@ def _is_run(token: Token) -> bool:
     word = token.text
     if token.quoted or is_link(word):
         return False
-    return word.lower() in NEWEST or bool(_RUN_NUMBER.fullmatch(word)) or looks_like_guid(word)
+    return word.lower() in NEWEST or number(word) is not None or looks_like_guid(word)
 
 
 def _run(token: Token) -> str | RunNumber:
     word = token.text
     if word.lower() in NEWEST:
         return RunNumber(None)
-    if number := _RUN_NUMBER.fullmatch(word):
-        return RunNumber(int(number.group(1)))
+    if (run_number := number(word)) is not None:
+        return RunNumber(run_number)
     return normalize_guid(word, what="run GUID")
 
 

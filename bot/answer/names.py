@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 
 from bot.answer.commands import ImportRef
+from bot.answer.tokens import number
 from bot.arena.errors import ArenaError
 from bot.arena.models import ImportDefinition
 from bot.runs.definitions import REFRESH_AFTER, Definitions
 
 SEARCH_LIMIT = 50
-_NUMBER = re.compile(r"#?(\d{1,9})")
 
 
 class UnknownName(Exception):
@@ -40,8 +39,8 @@ def fold(text: str | None) -> str:
 
 def matching(definitions: Sequence[ImportDefinition], text: str) -> list[ImportDefinition]:
     """The definitions `text` names: by number (`#3`), an exact name, else names containing it."""
-    if number := _NUMBER.fullmatch(text.strip()):
-        by_number = [d for d in definitions if d.number == int(number.group(1))]
+    if (typed := number(text.strip())) is not None:
+        by_number = [d for d in definitions if d.number == typed]
         if by_number:
             return by_number
     wanted = fold(text)

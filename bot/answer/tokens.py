@@ -22,6 +22,9 @@ _IMPORT_RUN_PATH = re.compile(
     r"imports/([0-9A-Za-z]{20})(?:/runs/([0-9A-Za-z]{20}))?(?![0-9A-Za-z])", re.IGNORECASE
 )
 _GUID_LIKE = re.compile(r"[0-9A-Za-z]{16,24}")
+_NUMBER = re.compile(r"#?(\d{1,9})")
+# What a run's newest goes by, wherever a run is asked for.
+NEWEST = frozenset({"latest", "last", "newest"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ def looks_like_guid(word: str) -> bool:
         and any(ch.isdigit() for ch in word)
         and (not word.isdigit())
     )
+
+
+def number(word: str) -> int | None:
+    """The number a word is, as people type a run's or an import's (`14`, `#14`); else None."""
+    found = _NUMBER.fullmatch(word)
+    return int(found.group(1)) if found else None
 
 
 def is_link(word: str) -> bool:
