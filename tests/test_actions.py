@@ -107,6 +107,21 @@ async def test_refresh_updates_a_public_card_in_place_from_arena(world: World) -
     assert ids.ACTION_SHARE not in buttons(update)
 
 
+@pytest.mark.parametrize("refusal", ["not_in_channel", "cant_update_message", "edit_window_closed"])
+async def test_refresh_replaces_a_public_card_chat_update_may_not_touch(
+    world: World, refusal: str
+) -> None:
+    """chat.update refused (no member, not the token's, past the edit window): the card is
+    replaced through the button's response_url instead, refreshed."""
+    card = await private_card(world, SEED_IMPORT_GUID, SEED_RUN_GUID, f"pub-{refusal}")
+    world.slack.fail("chat.update", refusal)
+    await press(world, card, ids.ACTION_REFRESH, key=f"refused-{refusal}", public=True)
+    reply = await world.slack.response(f"refused-{refusal}")
+    assert reply.body["replace_original"] is True
+    assert "Refreshed by" in everything(reply.body)
+    assert ids.ACTION_SHARE not in buttons(reply.body)
+
+
 async def test_refresh_replaces_a_private_card(world: World) -> None:
     """A private card is replaced through the response_url, keeping Share in channel."""
     card = await private_card(world, SEED_IMPORT_GUID, SEED_RUN_GUID, "priv")

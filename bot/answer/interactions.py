@@ -26,7 +26,7 @@ from bot.cards.common import plain, section
 from bot.cards.text import mention, slack_date
 from bot.deps import Deps
 from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, explain, run_message
-from bot.runs.posting import CANNOT_POST, Respond, slack_error
+from bot.runs.posting import CANNOT_POST, GONE_MESSAGE, Respond, slack_error
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,9 @@ EXPIRED = (
     "Arena no longer has this run's error file: it keeps import results for 60 days,"
     " so the failed rows can only be seen in the run's own report, if at all."
 )
-_UPDATE_IN_PLACE_INSTEAD = CANNOT_POST | {"cant_update_message", "message_not_found"}
+# chat.update refused (the bot may not post there, or the card is not its token's to edit): the
+# button's response_url may still replace the card it is on (ephemeral or not, Slack says).
+_REPLACE_THROUGH_RESPONSE_URL = CANNOT_POST | GONE_MESSAGE
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -73,7 +75,7 @@ async def refresh(
             )
             return
         except SlackApiError as exc:
-            if slack_error(exc) not in _UPDATE_IN_PLACE_INSTEAD:
+            if slack_error(exc) not in _REPLACE_THROUGH_RESPONSE_URL:
                 raise
             logger.info("chat.update refused (%s): replacing through response_url", exc)
     await respond(**card.to_dict(), replace_original=True)
