@@ -30,7 +30,7 @@ from bot.cards import (
     runs_list,
     warnings_view,
 )
-from bot.cards.text import clip, inline
+from bot.cards.text import ELLIPSIS, clip, escape, inline, shorten
 
 HOSTILE = [
     "<!channel>",
@@ -281,6 +281,23 @@ def test_inline_never_breaks_an_entity(text: str, limit: int) -> None:
     assert "<" not in cut
     assert "`" not in cut
     assert "\n" not in cut
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=untrusted, limit=st.integers(2, 300))
+def test_shorten_fits_once_escaped_and_keeps_the_longest_start(text: str, limit: int) -> None:
+    """Shortened text, escaped, is within the limit: the whole line, else as much of its start
+    as fits with the ellipsis."""
+    flat = " ".join(text.split())
+    cut = shorten(text, limit)
+    assert utf16(escape(cut)) <= limit
+    if cut == flat:
+        return
+    kept = cut.removesuffix(ELLIPSIS)
+    assert cut.endswith(ELLIPSIS)
+    assert flat.startswith(kept)
+    # One character more (two, past a space the cut dropped) would not have fitted.
+    assert utf16(escape(flat[: len(kept) + 2])) > limit - 1
 
 
 @settings(max_examples=200, deadline=None)

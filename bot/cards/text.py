@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -37,10 +38,14 @@ def _cut_units(units: list[str], limit: int) -> str:
     whole = "".join(units)
     if len(whole) * 2 <= limit or slack_len(whole) <= limit:  # one encode, not one per unit
         return whole
+    return _leading(units, map(slack_len, units), limit)
+
+
+def _leading(units: Iterable[str], sizes: Iterable[int], limit: int) -> str:
+    """The first units whose sizes fit in `limit` with the ellipsis, and the ellipsis."""
     kept: list[str] = []
     used = 0
-    for unit in units:
-        size = slack_len(unit)
+    for unit, size in zip(units, sizes, strict=True):
         if used + size > limit - 1:
             break
         kept.append(unit)
@@ -65,15 +70,7 @@ def shorten(text: str, limit: int) -> str:
     flat = " ".join(text.split())
     if slack_len(escape(flat)) <= limit:
         return flat
-    kept: list[str] = []
-    used = 0
-    for ch in flat:
-        size = slack_len(escape(ch))
-        if used + size > limit - 1:
-            break
-        kept.append(ch)
-        used += size
-    return "".join(kept).rstrip() + ELLIPSIS
+    return _leading(flat, (slack_len(escape(ch)) for ch in flat), limit)
 
 
 def multiline(text: str | None, limit: int, *, empty: str = "") -> str:
