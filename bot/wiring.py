@@ -1,4 +1,4 @@
-"""Builds the long-lived objects from `Settings` (with cli.py, the edge of the app)."""
+"""Builds the long-lived objects from `Settings` (with `bot/cli`, the edge of the app)."""
 
 from __future__ import annotations
 
