@@ -13,6 +13,7 @@ ACTION_SHOW_RUN = "run_show"
 ACTION_WARNINGS_PAGE = "warnings_page"
 ACTION_CHOOSE_IMPORT = "import_choose"
 ACTION_LIST_RUNS = "import_runs"
+ACTION_IMPORTS_PAGE = "imports_page"
 ACTION_PICK_IMPORT = "import_pick"
 
 VIEW_ASK_RUN = "ask_run_view"

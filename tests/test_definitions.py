@@ -6,11 +6,13 @@ from helpers_arena import open_arena
 
 from bot.answer import names
 from bot.answer.commands import ImportName
+from bot.arena.errors import ArenaError
 from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator, FakeClock
-from bot.runs.definitions import TTL, Definitions
+from bot.runs.definitions import NEWEST_TTL, TTL, Definitions
 
 LIST = "GET /imports"
+RUNS = "GET /imports/{g}/runs"
 
 
 async def test_names_come_from_one_list_until_it_is_old(
@@ -49,3 +51,31 @@ async def test_a_card_without_a_name_when_arena_does_not_know_it(arena_sim: Aren
         arena_sim.set_quota(0)
         stale = Definitions(arena)
         assert await stale.name_of(SEED_IMPORT_GUID) is None  # quota spent: no name, no error
+
+
+async def test_newest_runs_are_read_again_after_a_minute(
+    arena_sim: ArenaSimulator, fake_clock: FakeClock
+) -> None:
+    """Each import's newest run: one runs read, kept a minute; a run started since shows after
+    it; a read that failed is not kept."""
+    async with open_arena(arena_sim.url) as arena:
+        definitions = Definitions(arena, clock=lambda: fake_clock().timestamp())
+        both = [d for d in await definitions.all() if d.guid in (SEED_IMPORT_GUID, BOM_IMPORT_GUID)]
+        first = await definitions.newest_runs(both)
+        assert [getattr(r, "number", None) for r in first] == [16, 2]
+        assert arena_sim.stats.by_route[RUNS] == 2
+
+        arena_sim.add_run(BOM_IMPORT_GUID, {"guid": "B7NEWRUNQ8ZT4KD6RX2M", "status": "RUNNING"})
+        again = await definitions.newest_runs(both)
+        assert [getattr(r, "number", None) for r in again] == [16, 2]
+        assert arena_sim.stats.by_route[RUNS] == 2
+
+        fake_clock.advance(NEWEST_TTL + 1)
+        arena_sim.fail_path(f"/imports/{SEED_IMPORT_GUID}/runs", 503)
+        later = await definitions.newest_runs(both)
+        assert isinstance(later[0], ArenaError)
+        assert getattr(later[1], "number", None) == 3
+        arena_sim.fail_path(f"/imports/{SEED_IMPORT_GUID}/runs", None)
+        recovered = await definitions.newest_runs(both)
+        assert getattr(recovered[0], "number", None) == 16
+        assert getattr(recovered[1], "number", None) == 3

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from bot.answer.names import containing
 from bot.arena.client import ArenaClient
-from bot.arena.errors import ArenaError, RunNumberNotFound
-from bot.arena.models import ImportDefinition, ImportRun
+from bot.arena.errors import RunNumberNotFound
+from bot.arena.models import ImportRun
 from bot.cards import Message, runs_list
-from bot.cards.imports import MAX_IMPORTS, Newest, imports_list
+from bot.cards.imports import PAGE_SIZE, imports_list
 from bot.deps import Deps
 
 # One page costs one request whatever its size: the runs list's order is not documented,
@@ -33,29 +33,21 @@ async def run_by_number(arena: ArenaClient, import_guid: str, number: int | None
     raise RunNumberNotFound(f"Import {import_guid} has no run #{number}.")
 
 
-async def recent_runs(arena: ArenaClient, import_guid: str) -> Message:
-    """The import definition's name and its ten newest runs, each with a Show button."""
+async def recent_runs(deps: Deps, import_guid: str) -> Message:
+    """The import definition's name (from the definitions list) and its ten newest runs."""
     # gather, not a TaskGroup: the first ArenaError itself must reach the one error funnel.
     definition, runs = await asyncio.gather(
-        arena.get_import(import_guid), arena.list_runs(import_guid, limit=PAGE)
+        deps.definitions.definition(import_guid), deps.arena.list_runs(import_guid, limit=PAGE)
     )
     return runs_list(definition, runs, now=datetime.now(UTC))
 
 
-async def imports(deps: Deps, text: str) -> Message:
-    """The definitions whose name contains `text`, each with its newest run (read at once)."""
+async def imports(deps: Deps, text: str, page: int = 0) -> Message:
+    """One page of the definitions whose name contains `text`, each with its newest run: one
+    runs read per definition on the page, none for those read in the last minute."""
     found = containing(await deps.definitions.all(), text)
-    shown = found[:MAX_IMPORTS]
-    # One runs list per definition shown, all at once; one that fails leaves the others shown.
-    newest = await asyncio.gather(
-        *(deps.arena.list_runs(d.guid, limit=PAGE) for d in shown), return_exceptions=True
-    )
-    rows: list[tuple[ImportDefinition, Newest]] = []
-    for definition, runs in zip(shown, newest, strict=True):
-        if isinstance(runs, ArenaError):
-            rows.append((definition, runs))
-        elif isinstance(runs, BaseException):
-            raise runs
-        else:
-            rows.append((definition, runs[0] if runs else None))
-    return imports_list(text, rows, total=len(found), now=datetime.now(UTC))
+    page = min(max(page, 0), max(0, len(found) - 1) // PAGE_SIZE)
+    shown = found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    newest = await deps.definitions.newest_runs(shown)
+    rows = list(zip(shown, newest, strict=True))
+    return imports_list(text, rows, total=len(found), page=page, now=datetime.now(UTC))

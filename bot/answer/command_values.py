@@ -75,9 +75,10 @@ class Unsubscribe:
 
 @dataclass(frozen=True)
 class ListImports:
-    """The import definitions whose name contains `text` (all when empty)."""
+    """The import definitions whose name contains `text` (all when empty), one page of them."""
 
     text: str = ""
+    page: int = 0
 
 
 @dataclass(frozen=True)

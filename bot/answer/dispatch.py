@@ -85,7 +85,7 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
             )
             return card_reply(deps, run, import_guid=import_guid, name=name or "")
         case ListRuns():
-            return Reply(await browse.recent_runs(deps.arena, await _guid(deps, command)))
+            return Reply(await browse.recent_runs(deps, await _guid(deps, command)))
         case WatchRun(run=run):
             return Reply(await notify.watch(deps, asker, await _guid(deps, command), run))
         case Subscribe():
@@ -93,8 +93,8 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
             return Reply(await notify.subscribe(deps, asker, subscribe))
         case Unsubscribe():
             return Reply(await notify.unsubscribe(deps, asker, await _guid(deps, command)))
-        case ListImports(text=text):
-            return Reply(await browse.imports(deps, text))
+        case ListImports(text=text, page=page):
+            return Reply(await browse.imports(deps, text, page))
         case ListWatches():
             return Reply(await notify.list_here(deps, asker))
         case Status():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, SectionBlock
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, HeaderBlock, SectionBlock
 
 from bot import ids
 from bot.arena.models import ImportDefinition, ImportRun
@@ -14,7 +14,8 @@ from bot.cards.lists import run_summary
 from bot.cards.text import inline, plural
 
 MAX_CHOICES = 10
-MAX_IMPORTS = 15
+PAGE_SIZE = 5
+"""Definitions on one page of the `imports` list: each costs a runs read for its newest run."""
 NAME = 150
 
 Newest = ImportRun | None | Exception
@@ -56,13 +57,32 @@ def _newest_line(newest: Newest, now: datetime) -> str:
     return run_summary(newest, now)
 
 
+def page_value(text: str, page: int) -> str:
+    """The value of a Previous / Next button of the `imports` list: `PAGE/TEXT`."""
+    return f"{page}/{text}"
+
+
+def parse_page_value(value: str) -> tuple[str, int]:
+    """`PAGE/TEXT` → (text, page); a value of another shape is the first page of all."""
+    page, slash, text = value.partition("/")
+    if not slash or not page.isdigit():
+        return "", 0
+    return text, int(page)
+
+
 def imports_list(
-    text: str, rows: Sequence[tuple[ImportDefinition, Newest]], *, total: int, now: datetime
+    text: str,
+    rows: Sequence[tuple[ImportDefinition, Newest]],
+    *,
+    total: int,
+    page: int = 0,
+    now: datetime,
 ) -> Message:
-    """The definitions (whose name contains `text`), each with its newest run and a button."""
+    """One page of the definitions (whose name contains `text`), each with its newest run and
+    a button to its recent runs; Previous and Next when there are more."""
     title = f"📥 Imports matching “{text}”" if text else "📥 Import definitions"
     blocks: list[Block] = [HeaderBlock(text=plain(title, HEADER_TEXT))]
-    for definition, newest in rows[:MAX_IMPORTS]:
+    for definition, newest in rows[:PAGE_SIZE]:
         line = f"{definition_label(definition)}\n{_newest_line(newest, now)}"
         value = definition.guid
         accessory = (
@@ -74,10 +94,18 @@ def imports_list(
     if not rows:
         which = f" whose name contains “{inline(text, 100)}”" if text else ""
         blocks.append(section(f"The bot sees no import definition{which}."))
-    shown = min(len(rows), MAX_IMPORTS)
+    first = page * PAGE_SIZE
+    shown = min(len(rows), PAGE_SIZE)
     footer = f"{plural(total, 'import definition')}"
-    if shown < total:
-        footer += f" · the first {shown:,} shown: add part of a name to narrow them down"
+    if shown and shown < total:
+        footer += (
+            f" · {first + 1:,}–{first + shown:,} shown: add part of a name to narrow them down"
+        )
     blocks.append(ContextBlock(elements=[mrkdwn(footer)]))
+    for target, label in ((page - 1, "← Previous"), (page + 1, "Next →")):
+        value = page_value(text, target)
+        if 0 <= target * PAGE_SIZE < total and len(value) <= BUTTON_VALUE:
+            # One block per button: action_ids must be unique within a block.
+            blocks.append(ActionsBlock(elements=[button(label, ids.ACTION_IMPORTS_PAGE, value)]))
     summary = inline(f"{title.removeprefix('📥 ')}: {plural(total, 'definition')}", 1000)
     return Message(text=summary, blocks=blocks)

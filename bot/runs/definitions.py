@@ -1,15 +1,18 @@
-"""The import definitions the bot can see, listed once and kept a while: names without requests."""
+"""The import definitions the bot can see, listed once and kept a while: names without requests;
+and each one's newest run, as the `imports` list shows it, kept a minute."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from bot.arena._cache import Coalescer
+from bot.arena._cache import Coalescer, TtlCache
 from bot.arena.client import MAX_PAGE_SIZE, ArenaClient
 from bot.arena.errors import ArenaError
-from bot.arena.models import ImportDefinition
+from bot.arena.models import ImportDefinition, ImportRun
+from bot.cards.imports import Newest
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +20,20 @@ TTL = 300.0
 """Seconds a definitions list is used: names rarely change, and typing must cost nothing."""
 REFRESH_AFTER = 30.0
 """A name not in a list at least this old is looked up again (a definition made just now)."""
+NEWEST_TTL = 60.0
+"""Seconds an import's newest run is shown again without asking: asking twice costs nothing."""
 
 
 class Definitions:
     """One `GET /imports` page (the first 400 definitions) every TTL seconds, shared by all."""
 
     def __init__(
-        self, arena: ArenaClient, *, ttl: float = TTL, clock: Callable[[], float] = time.monotonic
+        self,
+        arena: ArenaClient,
+        *,
+        ttl: float = TTL,
+        newest_ttl: float = NEWEST_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._arena = arena
         self._ttl = ttl
@@ -32,6 +42,7 @@ class Definitions:
         self._by_guid: dict[str, ImportDefinition] = {}
         self._listed_at = 0.0
         self._fetching: Coalescer[list[ImportDefinition]] = Coalescer()
+        self._newest: TtlCache[ImportRun | None] = TtlCache(newest_ttl, clock)
 
     @property
     def complete(self) -> bool:
@@ -80,3 +91,36 @@ class Definitions:
             logger.info("import %s: no name for the card (%s)", import_guid, exc)
             return None
         return known.name if known is not None else None
+
+    async def definition(self, import_guid: str) -> ImportDefinition:
+        """The definition: from the list (read once if needed), else its own `GET /imports/{g}`
+        (past the first page, made since the list was read, or not there: Arena says which)."""
+        await self.all()
+        known = self.cached(import_guid)
+        return known if known is not None else await self._arena.get_import(import_guid)
+
+    async def newest_runs(self, definitions: Sequence[ImportDefinition]) -> list[Newest]:
+        """Each definition's newest run (None: no runs yet; the ArenaError when it could not be
+        read): one runs read per definition not read in the last NEWEST_TTL seconds, at once."""
+        found = await asyncio.gather(
+            *(self._newest_run(d.guid) for d in definitions), return_exceptions=True
+        )
+        newest: list[Newest] = []
+        for run in found:
+            # One that fails leaves the others shown; anything but Arena's failures goes on up.
+            if isinstance(run, BaseException) and not isinstance(run, ArenaError):
+                raise run
+            newest.append(run)
+        return newest
+
+    async def _newest_run(self, import_guid: str) -> ImportRun | None:
+        key = import_guid.upper()
+        hit, cached = self._newest.get(key)
+        if hit:
+            return cached
+        # One page costs one request whatever its size, and the runs list's order is not
+        # documented: the newest run is picked from a full page rather than trusted to come first.
+        runs = await self._arena.list_runs(import_guid, limit=MAX_PAGE_SIZE)
+        newest = runs[0] if runs else None
+        self._newest.put(key, newest)
+        return newest

@@ -1,4 +1,5 @@
-"""Choosing an import: among several matches, from the `imports` list, in the modal's select."""
+"""Choosing an import: among several matches, from the `imports` list (and its pages), in the
+modal's select."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot import ids
 from bot.answer import ask_run
-from bot.answer.commands import ListRuns, parse
+from bot.answer.commands import ListImports, ListRuns, parse
 from bot.answer.dispatch import answer
 from bot.answer.names import containing
 from bot.arena.errors import ArenaError
+from bot.cards.imports import parse_page_value
 from bot.deps import Deps
 from bot.runs.messages import Asker
 
@@ -34,6 +36,16 @@ async def on_recent_runs(
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=False)
 
 
+async def on_imports_page(
+    ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, deps: Deps
+) -> None:
+    """Previous / Next under the `imports` list: that page of it, in its place."""
+    await ack()
+    text, page = parse_page_value(str(body["actions"][0].get("value", "")))
+    message = await answer(deps, ListImports(text, page), _asker(body))
+    await respond(**message.to_dict(), response_type="ephemeral", replace_original=True)
+
+
 async def on_import_options(ack: AsyncAck, payload: dict[str, Any], deps: Deps) -> None:
     """The modal's import select: the cached definitions whose name holds what was typed."""
     try:
@@ -47,7 +59,9 @@ async def on_import_options(ack: AsyncAck, payload: dict[str, Any], deps: Deps) 
 
 
 def register(app: AsyncApp) -> None:
-    """Attach the Choose and Recent runs buttons and the import select's options."""
+    """Attach the Choose, Recent runs, Previous and Next buttons and the import select's
+    options."""
     app.action(ids.ACTION_CHOOSE_IMPORT)(on_choose)
     app.action(ids.ACTION_LIST_RUNS)(on_recent_runs)
+    app.action(ids.ACTION_IMPORTS_PAGE)(on_imports_page)
     app.options(ids.ACTION_PICK_IMPORT)(on_import_options)
