@@ -42,7 +42,7 @@ async def on_imports_page(
     """Previous / Next under the `imports` list: that page of it, in its place."""
     await ack()
     text, page = parse_page_value(str(body["actions"][0].get("value", "")))
-    message = await answer(deps, ListImports(text, page), _asker(body))
+    message = await answer(deps, ListImports(text, page), Asker.of_action(body))
     await respond(**message.to_dict(), response_type="ephemeral", replace_original=True)
 
 
