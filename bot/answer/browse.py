@@ -18,19 +18,22 @@ from bot.deps import Deps
 PAGE = 400
 
 
-async def run_by_number(arena: ArenaClient, import_guid: str, number: int | None) -> ImportRun:
-    """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None."""
+async def run_by_number(
+    arena: ArenaClient, import_guid: str, number: int | None, *, name: str | None = None
+) -> ImportRun:
+    """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None;
+    `name`: the import as the person named it, for the sentence when there is no such run."""
     if number is None:
         runs = await arena.list_runs(import_guid, limit=PAGE)
         if not runs:
-            raise RunNumberNotFound(f"Import {import_guid} has no runs yet.")
+            raise RunNumberNotFound(import_guid, None, name=name)
         return runs[0]
     runs = await arena.list_runs(import_guid, number=number, limit=1)
     # Should Arena ignore the filter, the page holds some other run: never show that one.
     for run in runs:
         if run.number == number:
             return run
-    raise RunNumberNotFound(f"Import {import_guid} has no run #{number}.")
+    raise RunNumberNotFound(import_guid, number, name=name)
 
 
 async def recent_runs(arena: ArenaClient, import_guid: str) -> Message:

@@ -77,17 +77,18 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
         case ShowRun(run_guid=run_guid):
             return await _show_run(deps, await _guid(deps, command), run_guid)
         case ShowRunNumber(number=number):
-            import_guid = await _guid(deps, command)
+            import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
             # The name comes with the run, not after it ("" when Arena cannot say).
             run, name = await asyncio.gather(
-                browse.run_by_number(deps.arena, import_guid, number),
+                browse.run_by_number(deps.arena, import_guid, number, name=named),
                 deps.definitions.name_of(import_guid),
             )
             return card_reply(deps, run, import_guid=import_guid, name=name or "")
         case ListRuns():
             return Reply(await browse.recent_runs(deps.arena, await _guid(deps, command)))
         case WatchRun(run=run):
-            return Reply(await notify.watch(deps, asker, await _guid(deps, command), run))
+            import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
+            return Reply(await notify.watch(deps, asker, import_guid, run, name=named))
         case Subscribe():
             subscribe = with_import(command, await _guid(deps, command))
             return Reply(await notify.subscribe(deps, asker, subscribe))

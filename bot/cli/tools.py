@@ -80,10 +80,11 @@ def run_ref(import_ref: str, run: str | None) -> RunRef:
     return command
 
 
-async def resolved(definitions: Definitions, ref: RunRef) -> str:
-    """The import's GUID; a name that matches no import, or several, is a usage error."""
+async def resolved(definitions: Definitions, ref: RunRef) -> tuple[str, str | None]:
+    """The import's GUID and its name if named so; a name that matches no import, or several,
+    is a usage error."""
     try:
-        return await names.resolve(definitions, ref.import_ref)
+        return await names.resolve_named(definitions, ref.import_ref)
     except names.UnknownName as exc:
         near = " or ".join(f"“{n}”" for n in exc.near)
         maybe = f" Did you mean {near}?" if near else ""
@@ -110,8 +111,8 @@ async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO) -
     """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
     async with _runtime(settings) as runtime:
         deps = runtime.deps
-        import_guid = await resolved(deps.definitions, ref)
-        run = await _fetch(deps.arena, import_guid, ref)
+        import_guid, name = await resolved(deps.definitions, ref)
+        run = await _fetch(deps.arena, import_guid, name, ref)
         message = await card_for(deps, run, import_guid=import_guid)
     if as_json:
         blocks = message.to_dict()["blocks"]
@@ -136,8 +137,8 @@ async def post(
     settings.require("slack_bot_token")
     async with _runtime(settings) as runtime:
         arena, slack = runtime.deps.arena, runtime.slack
-        import_guid = await resolved(runtime.deps.definitions, ref)
-        run = await _fetch(arena, import_guid, ref)
+        import_guid, name = await resolved(runtime.deps.definitions, ref)
+        run = await _fetch(arena, import_guid, name, ref)
         note_ts = None
         if wait and not run.is_finished:
             # Slack is asked first: a wrong token or channel is said now, not after the wait.
@@ -216,10 +217,10 @@ async def wait_until_finished(
     return run
 
 
-async def _fetch(arena: ArenaClient, import_guid: str, ref: RunRef) -> ImportRun:
+async def _fetch(arena: ArenaClient, import_guid: str, name: str | None, ref: RunRef) -> ImportRun:
     try:
         if isinstance(ref, ShowRunNumber):
-            return await browse.run_by_number(arena, import_guid, ref.number)
+            return await browse.run_by_number(arena, import_guid, ref.number, name=name)
         return await arena.get_run(import_guid, ref.run_guid, fresh=True)
     except InvalidGuid as exc:
         raise Refused(str(exc), USAGE) from None
