@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import assert_never
 
 from bot.answer import browse, names, notify, status
@@ -23,7 +24,7 @@ from bot.answer.commands import (
     to_text,
     with_import,
 )
-from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
+from bot.arena.errors import ArenaError
 from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
 from bot.cards.text import inline
@@ -110,26 +111,10 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
 
 async def _show_run(deps: Deps, import_guid: str, run_guid: str) -> Reply:
     """The run's card; two GUIDs given the other way round are shown with a hint."""
-    try:
-        return await run_reply(deps, import_guid, run_guid)
-    except ArenaNotFound as exc:
-        if isinstance(exc, RunNumberNotFound) or not await _is_import(deps, run_guid):
-            raise
-        try:
-            return await run_reply(
-                deps,
-                run_guid,
-                import_guid,
-                note=f"The import comes first: `/importrun {run_guid} {import_guid}`.",
-            )
-        except ArenaNotFound:
-            raise exc from None
 
+    def card(imp: str, run: str) -> Awaitable[Reply]:
+        hint = browse.import_first("/importrun", imp, run) if imp != import_guid else None
+        return run_reply(deps, imp, run, note=hint)
 
-async def _is_import(deps: Deps, guid: str) -> bool:
-    """Whether `guid` is one of the definitions the bot sees (from the cached list)."""
-    try:
-        await deps.definitions.all()
-    except ArenaError:
-        return False
-    return deps.definitions.cached(guid) is not None
+    reply, _ = await browse.either_way(deps.definitions, import_guid, run_guid, card)
+    return reply
