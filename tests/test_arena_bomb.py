@@ -6,6 +6,7 @@ by its decoded size, for answers and for error bodies alike, without decoding it
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import tracemalloc
@@ -28,15 +29,13 @@ SMALL, BOMB, BROKEN, BROTLI = (f"BOMBRUN{n:013d}" for n in range(4))
 RUN = {"guid": SMALL, "number": 7, "status": "COMPLETE"}
 
 
+@functools.cache
 def bomb() -> bytes:
-    """`DECODED` bytes of JSON whitespace, gzip-compressed a megabyte at a time."""
+    """`DECODED` bytes of JSON whitespace, gzip-compressed a megabyte at a time (made once)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     megabyte = b" " * 1_000_000
     packed = [packer.compress(megabyte) for _ in range(DECODED // len(megabyte))]
     return b"".join([*packed, packer.flush()])
-
-
-BOMB_BODY = bomb()
 
 
 def gzipped(status: int, body: bytes, encoding: str = "gzip") -> web.Response:
@@ -57,7 +56,7 @@ async def logout(request: web.Request) -> web.Response:
 
 async def get_import(request: web.Request) -> web.Response:
     """An error body (404) that decodes to 50 MB."""
-    return gzipped(404, BOMB_BODY)
+    return gzipped(404, bomb())
 
 
 async def get_run(request: web.Request) -> web.Response:
@@ -68,12 +67,13 @@ async def get_run(request: web.Request) -> web.Response:
         return gzipped(200, gzip.compress(json.dumps(RUN).encode())[:12] + b"not gzip" * 20)
     if run == BROTLI:
         return gzipped(200, b"\x0b\x02\x80{}\x03", encoding="br")
-    return gzipped(200, BOMB_BODY)
+    return gzipped(200, bomb())
 
 
 @pytest.fixture
 async def arena_url() -> AsyncIterator[str]:
     """A tiny Arena that answers in gzip; the URL of its `/v1`."""
+    bomb()  # made before any memory is measured
     app = web.Application()
     app.router.add_post("/v1/login", login)
     app.router.add_put("/v1/logout", logout)
@@ -115,7 +115,7 @@ async def test_a_small_gzip_answer_is_read(arena_url: str) -> None:
 
 async def test_a_gzip_bomb_is_refused_by_its_decoded_size(arena_url: str) -> None:
     """~50 KB on the wire, 50 MB decoded, a 1 MB cap: refused, and never held in memory."""
-    assert len(BOMB_BODY) < CAP // 10
+    assert len(bomb()) < CAP // 10
     async with open_arena(arena_url, transport=capped()) as arena:
         await arena.login()
         error, peak = await peak_while(arena.get_run(IMPORT, BOMB))
