@@ -67,10 +67,22 @@ async def test_latest_is_the_newest_run(world: World) -> None:
     assert RUNNING_RUN_GUID in everything(reply.body)
 
 
-async def test_a_number_that_does_not_exist(world: World) -> None:
-    """A run number the import never had: one sentence naming it."""
-    reply = await ask(world, f"{SEED_IMPORT_GUID} #99", "missing")
-    assert f"Import {SEED_IMPORT_GUID} has no run #99." in reply.text
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        (f"{SEED_IMPORT_GUID} #99", SEED_IMPORT_GUID),
+        ("master 99", "“Item Master load”"),
+        ('"Item Master load" #99', "“Item Master load”"),
+        ("watch master 99", "“Item Master load”"),
+    ],
+)
+async def test_a_number_that_does_not_exist(world: World, text: str, named: str) -> None:
+    """A run number the import never had: one sentence naming the import as the person did
+    (its GUID only when they gave the GUID)."""
+    reply = await ask(world, text, f"missing-{len(text)}")
+    assert f"Import {named} has no run #99." in reply.text
+    if named != SEED_IMPORT_GUID:
+        assert SEED_IMPORT_GUID not in reply.text
 
 
 async def test_unknown_import(world: World) -> None:

@@ -321,6 +321,33 @@ async def test_show_names_that_do_not_fit_are_usage_errors(
     assert "Traceback" not in result.err
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("master", "99"), "Import “Item Master load” has no run #99."),
+        (("Item Master load", "99"), "Import “Item Master load” has no run #99."),
+        ((SEED_IMPORT_GUID, "99"), f"Import {SEED_IMPORT_GUID} has no run #99."),
+    ],
+)
+async def test_show_a_run_number_that_does_not_exist(
+    world: World, args: tuple[str, ...], says: str
+) -> None:
+    """The sentence `/importrun` gives, naming the import as the person did."""
+    result = await world.run("show", *args)
+    assert (result.code, result.err) == (1, f"importrun-bot: {says}\n")
+
+
+async def test_show_two_guids_the_other_way_round(world: World) -> None:
+    """RUN IMPORT: the card all the same, and on stderr the hint `/importrun` gives."""
+    result = await world.run("show", SEED_RUN_GUID, SEED_IMPORT_GUID)
+    assert result.code == 0, result.err
+    assert result.out.startswith("⚠️ Item Master load · run #14 · COMPLETE")
+    assert result.err == (
+        "importrun-bot: The import comes first: "
+        f"importrun-bot show {SEED_IMPORT_GUID} {SEED_RUN_GUID}.\n"
+    )
+
+
 async def test_a_wrong_arena_password_is_exit_2_everywhere(world: World) -> None:
     """show, post and check agree: a refused Arena login is a wrong setting."""
     for args in (

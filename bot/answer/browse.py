@@ -1,36 +1,79 @@
-"""Runs by number (`IMPORT 14`, `latest`), an import's newest runs, the imports with theirs."""
+"""Runs by number (`IMPORT 14`, `latest`) or by two GUIDs in either order, an import's newest
+runs, the imports with theirs."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot.answer.names import containing
 from bot.arena.client import ArenaClient
-from bot.arena.errors import RunNumberNotFound
+from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
 from bot.arena.models import ImportRun
 from bot.cards import Message, runs_list
 from bot.cards.imports import PAGE_SIZE, imports_list
 from bot.deps import Deps
+from bot.runs.definitions import Definitions
+
+T = TypeVar("T")
 
 # One page costs one request whatever its size: the runs list's order is not documented,
 # so the newest runs are picked from a full page rather than trusted to come first.
 PAGE = 400
 
 
-async def run_by_number(arena: ArenaClient, import_guid: str, number: int | None) -> ImportRun:
-    """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None."""
+async def run_by_number(
+    arena: ArenaClient, import_guid: str, number: int | None, *, name: str | None = None
+) -> ImportRun:
+    """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None;
+    `name`: the import as the person named it, for the sentence when there is no such run."""
     if number is None:
         runs = await arena.list_runs(import_guid, limit=PAGE)
         if not runs:
-            raise RunNumberNotFound(f"Import {import_guid} has no runs yet.")
+            raise RunNumberNotFound(import_guid, None, name=name)
         return runs[0]
     runs = await arena.list_runs(import_guid, number=number, limit=1)
     # Should Arena ignore the filter, the page holds some other run: never show that one.
     for run in runs:
         if run.number == number:
             return run
-    raise RunNumberNotFound(f"Import {import_guid} has no run #{number}.")
+    raise RunNumberNotFound(import_guid, number, name=name)
+
+
+async def either_way(
+    definitions: Definitions,
+    import_guid: str,
+    run_guid: str,
+    fetch: Callable[[str, str], Awaitable[T]],
+) -> tuple[T, bool]:
+    """`fetch(import_guid, run_guid)`; when Arena finds nothing and `run_guid` is an import the
+    bot sees, `fetch(run_guid, import_guid)`, True: the person gave the two GUIDs the other way
+    round (`import_first` says so). Found neither way: the first way's error."""
+    try:
+        return await fetch(import_guid, run_guid), False
+    except ArenaNotFound as exc:
+        if not await _is_import(definitions, run_guid):
+            raise
+        try:
+            return await fetch(run_guid, import_guid), True
+        except ArenaNotFound:
+            raise exc from None
+
+
+def import_first(command: str, import_guid: str, run_guid: str) -> str:
+    """The hint shown with a run found from two GUIDs given the other way round (mrkdwn)."""
+    return f"The import comes first: `{command} {import_guid} {run_guid}`."
+
+
+async def _is_import(definitions: Definitions, guid: str) -> bool:
+    """Whether `guid` is one of the definitions the bot sees (from the cached list)."""
+    try:
+        await definitions.all()
+    except ArenaError:
+        return False
+    return definitions.cached(guid) is not None
 
 
 async def recent_runs(deps: Deps, import_guid: str) -> Message:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import assert_never
 
 from bot.answer import browse, names, notify, status
@@ -23,7 +24,7 @@ from bot.answer.commands import (
     to_text,
     with_import,
 )
-from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
+from bot.arena.errors import ArenaError
 from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
 from bot.cards.text import inline
@@ -77,17 +78,18 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
         case ShowRun(run_guid=run_guid):
             return await _show_run(deps, await _guid(deps, command), run_guid)
         case ShowRunNumber(number=number):
-            import_guid = await _guid(deps, command)
+            import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
             # The name comes with the run, not after it ("" when Arena cannot say).
             run, name = await asyncio.gather(
-                browse.run_by_number(deps.arena, import_guid, number),
+                browse.run_by_number(deps.arena, import_guid, number, name=named),
                 deps.definitions.name_of(import_guid),
             )
             return card_reply(deps, run, import_guid=import_guid, name=name or "")
         case ListRuns():
             return Reply(await browse.recent_runs(deps, await _guid(deps, command)))
         case WatchRun(run=run):
-            return Reply(await notify.watch(deps, asker, await _guid(deps, command), run))
+            import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
+            return Reply(await notify.watch(deps, asker, import_guid, run, name=named))
         case Subscribe():
             subscribe = with_import(command, await _guid(deps, command))
             return Reply(await notify.subscribe(deps, asker, subscribe))
@@ -109,26 +111,10 @@ async def _reply(deps: Deps, command: Command, asker: Asker) -> Reply:
 
 async def _show_run(deps: Deps, import_guid: str, run_guid: str) -> Reply:
     """The run's card; two GUIDs given the other way round are shown with a hint."""
-    try:
-        return await run_reply(deps, import_guid, run_guid)
-    except ArenaNotFound as exc:
-        if isinstance(exc, RunNumberNotFound) or not await _is_import(deps, run_guid):
-            raise
-        try:
-            return await run_reply(
-                deps,
-                run_guid,
-                import_guid,
-                note=f"The import comes first: `/importrun {run_guid} {import_guid}`.",
-            )
-        except ArenaNotFound:
-            raise exc from None
 
+    def card(imp: str, run: str) -> Awaitable[Reply]:
+        hint = browse.import_first("/importrun", imp, run) if imp != import_guid else None
+        return run_reply(deps, imp, run, note=hint)
 
-async def _is_import(deps: Deps, guid: str) -> bool:
-    """Whether `guid` is one of the definitions the bot sees (from the cached list)."""
-    try:
-        await deps.definitions.all()
-    except ArenaError:
-        return False
-    return deps.definitions.cached(guid) is not None
+    reply, _ = await browse.either_way(deps.definitions, import_guid, run_guid, card)
+    return reply

@@ -202,10 +202,11 @@ async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Subm
 
 
 async def _fetch(deps: Deps, command: ShowRun | ShowRunNumber) -> tuple[str, ImportRun]:
-    import_guid = await names.resolve(deps.definitions, command.import_ref)
+    import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
     if isinstance(command, ShowRun):
         return import_guid, await deps.arena.get_run(import_guid, command.run_guid)
-    return import_guid, await browse.run_by_number(deps.arena, import_guid, command.number)
+    run = await browse.run_by_number(deps.arena, import_guid, command.number, name=named)
+    return import_guid, run
 
 
 def plain_sentence(mrkdwn: str) -> str:

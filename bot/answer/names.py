@@ -71,11 +71,18 @@ async def find(definitions: Definitions, text: str) -> list[ImportDefinition]:
 
 async def resolve(definitions: Definitions, ref: ImportRef) -> str:
     """The GUID an import reference stands for; `UnknownName` or `AmbiguousName` otherwise."""
+    guid, _ = await resolve_named(definitions, ref)
+    return guid
+
+
+async def resolve_named(definitions: Definitions, ref: ImportRef) -> tuple[str, str | None]:
+    """The GUID, and the import's name when the person named it (None when they gave its GUID:
+    sentences about it say the GUID back); `UnknownName` or `AmbiguousName` otherwise."""
     if isinstance(ref, str):
-        return ref
+        return ref, None
     found = await find(definitions, ref.text)
     if len(found) == 1:
-        return found[0].guid
+        return found[0].guid, found[0].name or ref.text
     if found:
         raise AmbiguousName(ref.text, found)
     names = [d.name for d in await definitions.all() if d.name]

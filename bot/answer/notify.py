@@ -60,13 +60,21 @@ def _say(text: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-async def watch(deps: Deps, asker: Asker, import_guid: str, run_ref: str | RunNumber) -> Message:
-    """Post the card in the channel now and remember to update it when the run finishes."""
+async def watch(
+    deps: Deps,
+    asker: Asker,
+    import_guid: str,
+    run_ref: str | RunNumber,
+    *,
+    name: str | None = None,
+) -> Message:
+    """Post the card in the channel now and remember to update it when the run finishes
+    (`name`: the import as the person named it, None when they gave its GUID)."""
     here = _running(deps, asker)
     if isinstance(here, Message):
         return here
     if isinstance(run_ref, RunNumber):
-        run = await browse.run_by_number(deps.arena, import_guid, run_ref.number)
+        run = await browse.run_by_number(deps.arena, import_guid, run_ref.number, name=name)
     else:
         run = await deps.arena.get_run(import_guid, run_ref, fresh=True)
     if run.is_finished:

@@ -34,7 +34,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             connector = aiohttp.TCPConnector(
                 limit=self._connections, keepalive_timeout=self._keepalive
             )
-            # httpx decodes Content-Encoding itself and keeps the cookies.
+            # The size cap above decodes Content-Encoding (counting what it decodes); httpx
+            # keeps the cookies.
             self._session = aiohttp.ClientSession(
                 connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar()
             )

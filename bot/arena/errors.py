@@ -31,7 +31,15 @@ class ArenaNotFound(ArenaError):
 
 
 class RunNumberNotFound(ArenaNotFound):
-    """The import exists but has no run with that number (or no run at all)."""
+    """The import exists but has no run numbered `number` (None: no run at all); `name` is the
+    import as the person named it, None when they gave its GUID."""
+
+    def __init__(self, import_guid: str, number: int | None, *, name: str | None = None) -> None:
+        which = "no runs yet" if number is None else f"no run #{number}"
+        super().__init__(f"import {import_guid} has {which}")
+        self.import_guid = import_guid
+        self.number = number
+        self.name = name
 
 
 class ArenaAuthError(ArenaError):

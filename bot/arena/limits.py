@@ -2,22 +2,27 @@
 
 Both sit in the HTTP transport under `ArenaClient`, so they count real requests only: an
 answer from the cache, or one shared with a request already in flight, costs nothing.
+The size cap counts an answer's bytes both as sent and as decoded: a gzip answer of 50 KB may
+decode to 50 MB or more, so the transport decodes it here, a piece at a time, not httpx.
 """
 
 from __future__ import annotations
 
 import time
+import zlib
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 import httpx
 
-from bot.arena.errors import ArenaTooLarge, FairUseExceeded
+from bot.arena.errors import ArenaTooLarge, ArenaUnreadable, FairUseExceeded
 
 WINDOW = 60.0
 MAX_PEOPLE = 10_000  # remembered at once; the quietest are forgotten first
+ACCEPTED = "gzip"  # the Accept-Encoding asked for: what `_Gunzip` undoes within the cap
+PIECE = 64 * 1024  # decoded at most this much at a time
 
 
 class PerPersonBudget:
@@ -68,15 +73,28 @@ class LimitedTransport(httpx.AsyncBaseTransport):
         payer = _PAYER.get()
         if payer is not None:
             payer.budget.spend(payer.person)
+        request.headers["Accept-Encoding"] = ACCEPTED
         response = await self._inner.handle_async_request(request)
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self._max:
             await _Capped(response, self._max).aclose()
             raise ArenaTooLarge(self._max, status=response.status_code)
+        headers = response.headers.copy()
+        codings = [c for c in _codings(headers) if c != "identity"]
+        if codings and codings not in (["gzip"], ["x-gzip"], ["deflate"]):
+            await _Capped(response, self._max).aclose()
+            shown = ", ".join(codings)[:40]
+            raise ArenaUnreadable(
+                "an answer", f"it was encoded as {shown}", status=response.status_code
+            )
+        if codings:  # undone in `_Capped`: httpx must not decode it again
+            del headers["Content-Encoding"]
+            headers.pop("Content-Length", None)
+        gunzip = _Gunzip(codings[0], response.status_code) if codings else None
         return httpx.Response(
             response.status_code,
-            headers=response.headers,
-            stream=_Capped(response, self._max),
+            headers=headers,
+            stream=_Capped(response, self._max, gunzip),
             extensions=response.extensions,
             request=request,
         )
@@ -86,23 +104,58 @@ class LimitedTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
-class _Capped(httpx.AsyncByteStream):
-    """The answer's bytes, stopping with `ArenaTooLarge` past `limit`."""
+def _codings(headers: httpx.Headers) -> list[str]:
+    """The answer's Content-Encoding, as a list in the order applied."""
+    found = headers.get_list("Content-Encoding", split_commas=True)
+    return [coding.strip().lower() for coding in found if coding.strip()]
 
-    def __init__(self, response: httpx.Response, limit: int) -> None:
+
+class _Gunzip:
+    """Content-Encoding gzip (or zlib-wrapped deflate) undone at most `PIECE` bytes at a time:
+    a few kilobytes of it may decode to gigabytes, which must not be decoded before counted."""
+
+    def __init__(self, coding: str, status: int) -> None:
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header
+        self._coding = coding
+        self._status = status
+
+    def pieces(self, chunk: bytes) -> Iterator[bytes]:
+        """What `chunk` decodes to, piece by piece (bytes after the end are ignored)."""
+        data = chunk
+        while not self._zlib.eof:
+            try:
+                piece = self._zlib.decompress(data, PIECE)
+            except zlib.error:
+                broken = f"its {self._coding} encoding was broken"
+                raise ArenaUnreadable("an answer", broken, status=self._status) from None
+            yield piece
+            data = self._zlib.unconsumed_tail
+            if not data and len(piece) < PIECE:
+                return  # all decoded: zlib stops short of `PIECE` only when out of input
+
+
+class _Capped(httpx.AsyncByteStream):
+    """The answer's bytes (decoded by `gunzip`, if given), stopping with `ArenaTooLarge` when
+    more than `limit` bytes are sent or decoded."""
+
+    def __init__(self, response: httpx.Response, limit: int, gunzip: _Gunzip | None = None):
         self._response = response
         self._limit = limit
+        self._gunzip = gunzip
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         stream = self._response.stream
         assert isinstance(stream, httpx.AsyncByteStream)
-        read = 0
+        sent = decoded = 0
         async for chunk in stream:
-            read += len(chunk)
-            if read > self._limit:
-                await stream.aclose()
-                raise ArenaTooLarge(self._limit, status=self._response.status_code)
-            yield chunk
+            sent += len(chunk)
+            pieces = self._gunzip.pieces(chunk) if self._gunzip else (chunk,)
+            for piece in pieces:
+                decoded += len(piece)
+                if max(sent, decoded) > self._limit:
+                    await stream.aclose()
+                    raise ArenaTooLarge(self._limit, status=self._response.status_code)
+                yield piece
 
     async def aclose(self) -> None:
         stream = self._response.stream

@@ -163,7 +163,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(
             guarded(
                 lambda: show(
-                    settings, run_ref(args.import_ref, args.run), as_json=args.json, out=sys.stdout
+                    settings,
+                    run_ref(args.import_ref, args.run),
+                    as_json=args.json,
+                    out=sys.stdout,
+                    err=sys.stderr,
                 ),
                 sys.stderr,
             )
@@ -178,6 +182,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 timeout=args.timeout,
                 fail_on_errors=args.fail_on_errors,
                 out=sys.stdout,
+                err=sys.stderr,
             ),
             sys.stderr,
         )

@@ -24,6 +24,7 @@ from bot.cards import Message
 from bot.cards.common import run_name, section
 from bot.cards.run import run_title
 from bot.cards.text import inline
+from bot.deps import Deps
 from bot.runs.definitions import Definitions
 from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
 from bot.settings import Settings, SettingsError
@@ -80,10 +81,11 @@ def run_ref(import_ref: str, run: str | None) -> RunRef:
     return command
 
 
-async def resolved(definitions: Definitions, ref: RunRef) -> str:
-    """The import's GUID; a name that matches no import, or several, is a usage error."""
+async def resolved(definitions: Definitions, ref: RunRef) -> tuple[str, str | None]:
+    """The import's GUID and its name if named so; a name that matches no import, or several,
+    is a usage error."""
     try:
-        return await names.resolve(definitions, ref.import_ref)
+        return await names.resolve_named(definitions, ref.import_ref)
     except names.UnknownName as exc:
         near = " or ".join(f"“{n}”" for n in exc.near)
         maybe = f" Did you mean {near}?" if near else ""
@@ -106,12 +108,11 @@ async def _runtime(settings: Settings) -> AsyncIterator[Runtime]:
         yield await stack.enter_async_context(open_runtime(settings, keeper=keeper))
 
 
-async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO) -> int:
+async def show(settings: Settings, ref: RunRef, *, as_json: bool, out: TextIO, err: TextIO) -> int:
     """Print the card of one run: readable text, or Block Kit JSON for the Block Kit Builder."""
     async with _runtime(settings) as runtime:
         deps = runtime.deps
-        import_guid = await resolved(deps.definitions, ref)
-        run = await _fetch(deps.arena, import_guid, ref)
+        import_guid, run = await _fetch(deps, ref, "show", err)
         message = await card_for(deps, run, import_guid=import_guid)
     if as_json:
         blocks = message.to_dict()["blocks"]
@@ -130,14 +131,14 @@ async def post(
     timeout: float,
     fail_on_errors: bool,
     out: TextIO,
+    err: TextIO,
     sleep: Sleep = asyncio.sleep,
 ) -> int:
     """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
     settings.require("slack_bot_token")
     async with _runtime(settings) as runtime:
         arena, slack = runtime.deps.arena, runtime.slack
-        import_guid = await resolved(runtime.deps.definitions, ref)
-        run = await _fetch(arena, import_guid, ref)
+        import_guid, run = await _fetch(runtime.deps, ref, "post", err)
         note_ts = None
         if wait and not run.is_finished:
             # Slack is asked first: a wrong token or channel is said now, not after the wait.
@@ -216,13 +217,28 @@ async def wait_until_finished(
     return run
 
 
-async def _fetch(arena: ArenaClient, import_guid: str, ref: RunRef) -> ImportRun:
+async def _fetch(deps: Deps, ref: RunRef, verb: str, err: TextIO) -> tuple[str, ImportRun]:
+    """The import's GUID and the run, as `/importrun` finds them (two GUIDs the other way round
+    too, with the same hint on stderr)."""
+    import_guid, name = await resolved(deps.definitions, ref)
     try:
         if isinstance(ref, ShowRunNumber):
-            return await browse.run_by_number(arena, import_guid, ref.number)
-        return await arena.get_run(import_guid, ref.run_guid, fresh=True)
+            return import_guid, await browse.run_by_number(
+                deps.arena, import_guid, ref.number, name=name
+            )
+        run, swapped = await browse.either_way(
+            deps.definitions,
+            import_guid,
+            ref.run_guid,
+            lambda imp, run: deps.arena.get_run(imp, run, fresh=True),
+        )
     except InvalidGuid as exc:
         raise Refused(str(exc), USAGE) from None
+    if swapped:
+        import_guid = ref.run_guid
+        hint = browse.import_first(f"importrun-bot {verb}", import_guid, run.guid)
+        print(f"importrun-bot: {plain_text(hint)}", file=err)
+    return import_guid, run
 
 
 async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object]) -> str:

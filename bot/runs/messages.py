@@ -89,8 +89,13 @@ def explain(error: ArenaError) -> str:
     said = escape(error.arena_message.strip().rstrip(".")) if error.arena_message else None
     detail = f" (Arena said: {said})" if said else ""
     match error:
-        case InvalidGuid() | RunNumberNotFound():
+        case InvalidGuid():
             return escape(str(error))
+        case RunNumberNotFound(import_guid=guid, number=number, name=name):
+            # The import as the person gave it: its name when they named it, else its GUID.
+            which = f"“{inline(name, 200)}”" if name else guid
+            has = "no runs yet" if number is None else f"no run #{number}"
+            return f"Import {which} has {has}."
         case ArenaNotFound():
             return (
                 f"Arena has no such import or run, or the integration user may not see it{detail}."
