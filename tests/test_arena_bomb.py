@@ -20,7 +20,7 @@ from helpers_arena import open_arena
 from bot.arena._transport import AiohttpTransport
 from bot.arena.errors import ArenaTooLarge, ArenaUnreadable
 from bot.arena.limits import LimitedTransport
-from bot.runs.messages import explain
+from bot.runs.explain import explain
 
 CAP = 1_000_000
 DECODED = 50_000_000

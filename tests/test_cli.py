@@ -20,7 +20,7 @@ from helpers_arena import open_arena
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.cli.main import main
-from bot.cli.tools import seconds
+from bot.cli.waiting import seconds
 from bot.demo.seed import (
     BOM_FAILED_RUN_GUID,
     BOM_IMPORT_GUID,

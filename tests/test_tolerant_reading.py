@@ -19,7 +19,7 @@ from bot.arena.errors import ArenaUnreadable
 from bot.arena.models import ImportDefinition, ImportRun
 from bot.cards import CardButton, runs_list, warnings_view
 from bot.cards.run import run_card
-from bot.runs.messages import explain
+from bot.runs.explain import explain
 
 RUN = TypeAdapter(ImportRun)
 PAGE = TypeAdapter(_http.Page[ImportRun])

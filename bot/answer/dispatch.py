@@ -29,7 +29,8 @@ from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
 from bot.cards.text import inline
 from bot.deps import Deps
-from bot.runs.messages import Asker, Reply, card_reply, explain, run_reply
+from bot.runs.explain import explain
+from bot.runs.messages import Asker, Reply, card_reply, run_reply
 
 logger = logging.getLogger(__name__)
 

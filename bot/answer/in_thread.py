@@ -20,7 +20,8 @@ from bot.arena.models import ImportRun
 from bot.cards import Message, error_message
 from bot.cards.text import mention
 from bot.deps import Deps
-from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for, explain
+from bot.runs.explain import explain
+from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, card_for
 from bot.runs.posting import CANNOT_POST, slack_error
 
 logger = logging.getLogger(__name__)

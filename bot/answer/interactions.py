@@ -25,7 +25,8 @@ from bot.cards import (
 from bot.cards.common import plain, section
 from bot.cards.text import mention, slack_date
 from bot.deps import Deps
-from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, explain, run_message
+from bot.runs.explain import explain
+from bot.runs.messages import PRIVATE_BUTTONS, PUBLIC_BUTTONS, Asker, run_message
 from bot.runs.posting import CANNOT_POST, GONE_MESSAGE, Respond, slack_error
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from bot.cards import Message
 from bot.cards.common import section
 from bot.cards.text import escape, inline, plural, slack_date
 from bot.deps import Deps
-from bot.runs.messages import explain
+from bot.runs.explain import explain
 from bot.watch.store import Store
 
 _IMPORT_GUID = re.compile(r"\bimport ([0-9A-Z]{20})\b")

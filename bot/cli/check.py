@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
-from bot.runs.messages import explain
+from bot.runs.explain import explain
 from bot.settings import Settings
 from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession

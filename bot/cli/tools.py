@@ -8,61 +8,27 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import TextIO
-
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import browse, names
 from bot.answer.commands import ShowRun, ShowRunNumber, parse
-from bot.arena.client import ArenaClient
-from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable, InvalidGuid
+from bot.arena.errors import ArenaAuthError, ArenaError, InvalidGuid
 from bot.arena.models import ImportRun
-from bot.cards import Message
-from bot.cards.common import run_name, section
-from bot.cards.run import run_title
-from bot.cards.text import inline
+from bot.cards.common import run_name
+from bot.cli.outcome import FAILED, OK, RUN_FAILED, USAGE, Refused
+from bot.cli.slack_post import delete_note, post_message, waiting_note
+from bot.cli.waiting import Sleep, wait_until_finished
 from bot.deps import Deps
 from bot.runs.definitions import Definitions
-from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
+from bot.runs.explain import explain
+from bot.runs.messages import PUBLIC_BUTTONS, card_for
 from bot.settings import Settings, SettingsError
 from bot.terminal.mrkdwn import plain_text
 from bot.terminal.render import render_message
-from bot.watch.schedule import next_interval, pace
 from bot.watch.store import DatabaseError
 from bot.wiring import Runtime, open_runtime, stored_session
 
 logger = logging.getLogger(__name__)
-
-OK, FAILED, USAGE, RUN_FAILED = 0, 1, 2, 3
-"""Exit codes: posted/shown; Arena or Slack failed; bad usage or settings; run had failures."""
-
-Sleep = Callable[[float], Awaitable[None]]
-
-SLACK_ERRORS = {
-    "not_in_channel": "the bot is not a member of {channel}; invite it with /invite @importrun",
-    "channel_not_found": "Slack knows no channel {channel} the bot can see (use the channel ID, "
-    "e.g. C0123456789, and invite the bot)",
-    "is_archived": "{channel} is archived",
-    "invalid_auth": "Slack refused SLACK_BOT_TOKEN (invalid_auth)",
-    "not_authed": "SLACK_BOT_TOKEN is missing or empty",
-    "token_revoked": "SLACK_BOT_TOKEN was revoked; reinstall the app",
-    "missing_scope": "the app lacks the chat:write scope; reinstall it from manifest.yaml",
-}
-
-
-TOKEN_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive"})
-
-
-class Refused(Exception):
-    """A sentence for the person at the terminal and the exit code to end with."""
-
-    def __init__(self, sentence: str, code: int = FAILED) -> None:
-        super().__init__(sentence)
-        self.code = code
-
 
 RunRef = ShowRun | ShowRunNumber
 USAGE_LINE = "Usage: IMPORT RUN, where IMPORT is a name, number, GUID or Arena link and RUN is "
@@ -143,78 +109,20 @@ async def post(
         if wait and not run.is_finished:
             # Slack is asked first: a wrong token or channel is said now, not after the wait.
             name = await runtime.deps.definitions.name_of(import_guid)
-            note_ts = await _post(slack, channel, waiting_note(run, name))
+            note_ts = await post_message(slack, channel, waiting_note(run, name))
             try:
                 run = await wait_until_finished(
                     arena, import_guid, run, settings, timeout, out, sleep
                 )
             finally:
-                await _delete(slack, channel, note_ts)
+                await delete_note(slack, channel, note_ts)
         message = await card_for(runtime.deps, run, import_guid=import_guid, buttons=PUBLIC_BUTTONS)
-        ts = await _post(slack, channel, message.to_dict())
+        ts = await post_message(slack, channel, message.to_dict())
     print(f"Posted import run {run_name(run)} ({run.status}) to {channel} (ts {ts}).", file=out)
     if fail_on_errors and run.failed:
         failed = f"{run.error_count:,} failed rows" if run.error_count else "status ERROR"
         raise Refused(f"The run had {failed} (--fail-on-errors).", RUN_FAILED)
     return OK
-
-
-def waiting_note(run: ImportRun, name: str | None) -> dict[str, object]:
-    """The short message that stands in the channel while `post --wait` waits."""
-    title = run_title(run, name, 200)
-    text = f"⏳ Waiting for {title} to finish; its card will be posted here."
-    return Message(text=inline(text, 1000), blocks=[section(inline(text, 1000))]).to_dict()
-
-
-async def _delete(slack: AsyncWebClient, channel: str, ts: str | None) -> None:
-    """Remove the waiting note; one that cannot be removed only stays in the channel."""
-    if not ts:
-        return
-    try:
-        await slack.chat_delete(channel=channel, ts=ts)
-    except (SlackApiError, SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        logger.warning("could not remove the waiting note %s in %s: %s", ts, channel, exc)
-
-
-async def wait_until_finished(
-    arena: ArenaClient,
-    import_guid: str,
-    run: ImportRun,
-    settings: Settings,
-    timeout: float,
-    out: TextIO,
-    sleep: Sleep = asyncio.sleep,
-) -> ImportRun:
-    """Poll as the poller does: every POLL_INTERVAL_SECONDS, growing ×1.5 to the maximum,
-    slower while Arena's quota is scarce, at the longest delay while polling would pause."""
-    base, cap = settings.poll_interval_seconds, settings.poll_max_interval_seconds
-    delay = base
-    waited = 0.0
-    while not run.is_finished:
-        left = timeout - waited
-        if left <= 0:
-            raise Refused(
-                f"Import run {run_name(run)} was still {run.status} after {seconds(timeout)} s; "
-                "nothing was posted (raise --timeout to wait longer)."
-            )
-        now = datetime.now(UTC)
-        pacing = pace(arena.quota, reserve=settings.arena_quota_reserve, now=now)
-        paced = cap if pacing.paused else delay * pacing.factor
-        pause = min(paced, left)
-        why = "" if pacing.reason == "normal" else f" (Arena quota: {pacing.reason})"
-        print(
-            f"Import run {run_name(run)} is {run.status}; next check in {seconds(pause)} s{why}.",
-            file=out,
-        )
-        await sleep(pause)
-        waited += pause
-        delay = next_interval(delay, base=base, cap=cap)
-        try:
-            run = await arena.get_run(import_guid, run.guid, fresh=True)
-        except ArenaUnavailable as exc:
-            # One failed poll is no reason to fail a CI job: the next poll may well work.
-            print(f"{plain_text(explain(exc))} Still waiting.", file=out)
-    return run
 
 
 async def _fetch(deps: Deps, ref: RunRef, verb: str, err: TextIO) -> tuple[str, ImportRun]:
@@ -239,35 +147,6 @@ async def _fetch(deps: Deps, ref: RunRef, verb: str, err: TextIO) -> tuple[str, 
         hint = browse.import_first(f"importrun-bot {verb}", import_guid, run.guid)
         print(f"importrun-bot: {plain_text(hint)}", file=err)
     return import_guid, run
-
-
-async def _post(slack: AsyncWebClient, channel: str, message: dict[str, object]) -> str:
-    """`chat.postMessage`; Slack's refusals and unreachability become one sentence."""
-    try:
-        response = await slack.chat_postMessage(
-            channel=channel,
-            text=str(message["text"]),
-            blocks=message["blocks"],  # type: ignore[arg-type]
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
-        reason = SLACK_ERRORS.get(error, "Slack answered {error}").format(
-            channel=channel, error=error
-        )
-        # A refused token is a wrong setting, as `check` counts it.
-        code = USAGE if error in TOKEN_ERRORS else FAILED
-        raise Refused(f"Not posted: {reason}.", code) from None
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        reason = str(exc) or type(exc).__name__
-        raise Refused(f"Not posted: Slack could not be reached ({reason}).") from None
-    return str(response.get("ts", ""))
-
-
-def seconds(value: float) -> str:
-    """Seconds as a person reads them: `25`, `2`, `0.5`, never `25.3125`."""
-    return f"{value:.0f}" if value >= 10 else f"{round(value, 1):g}"
 
 
 async def guarded(work: Callable[[], Awaitable[int]], err: TextIO) -> int:

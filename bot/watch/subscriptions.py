@@ -11,7 +11,8 @@ from bot.arena.models import ImportRun
 from bot.cards.run import with_mentions
 from bot.cards.text import escape, inline
 from bot.deps import Deps
-from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
+from bot.runs.explain import explain
+from bot.runs.messages import PUBLIC_BUTTONS, card_for
 from bot.runs.posting import CANNOT_POST, slack_error
 from bot.watch.channels import ChannelBusy, Channels
 from bot.watch.imports import number

@@ -17,7 +17,8 @@ from bot.arena.errors import (
 from bot.arena.models import ImportRun
 from bot.cards.text import escape, mention
 from bot.deps import Deps
-from bot.runs.messages import PUBLIC_BUTTONS, card_for, explain
+from bot.runs.explain import explain
+from bot.runs.messages import PUBLIC_BUTTONS, card_for
 from bot.runs.posting import CANNOT_POST, GONE_MESSAGE, slack_error
 from bot.watch.backoff import Backoff
 from bot.watch.channels import ChannelBusy, Channels

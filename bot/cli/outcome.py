@@ -1,0 +1,14 @@
+"""How a command of the command line ends: its exit codes, and a refusal with its sentence."""
+
+from __future__ import annotations
+
+OK, FAILED, USAGE, RUN_FAILED = 0, 1, 2, 3
+"""Exit codes: posted/shown; Arena or Slack failed; bad usage or settings; run had failures."""
+
+
+class Refused(Exception):
+    """A sentence for the person at the terminal and the exit code to end with."""
+
+    def __init__(self, sentence: str, code: int = FAILED) -> None:
+        super().__init__(sentence)
+        self.code = code
