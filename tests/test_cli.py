@@ -307,7 +307,7 @@ async def test_show_takes_the_slash_commands_grammar(
     ("args", "says"),
     [
         (("load", "latest"), "Several import definitions match “load”: “Item Master load”"),
-        (("Widgets", "latest"), "No import definition is named like “Widgets”"),
+        (("Widgets", "latest"), "No import definition the bot can see is named like “Widgets”"),
         (("BOM load",), "Give the run"),
     ],
 )
@@ -319,6 +319,19 @@ async def test_show_names_that_do_not_fit_are_usage_errors(
     assert result.code == 2
     assert says in result.err
     assert "Traceback" not in result.err
+
+
+async def test_show_an_unknown_name_says_what_slack_says(world: World) -> None:
+    """The sentence `/importrun` gives, as plain text, with the command line's way to see the
+    names: `check` names them."""
+    result = await world.run("show", "BOM laod", "latest")
+    assert (result.code, result.err) == (
+        2,
+        "importrun-bot: No import definition the bot can see is named like “BOM laod”. "
+        "Did you mean “BOM load”? importrun-bot check names up to ten of them.\n",
+    )
+    check = await world.run("check")
+    assert "import definition(s): Item Master load (#3), BOM load (#4)" in check.out
 
 
 @pytest.mark.parametrize(

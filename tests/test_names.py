@@ -169,3 +169,32 @@ async def test_the_modals_import_select_offers_the_definitions(world: World) -> 
     [card] = (await world.slack.wait_for("chat.postMessage", before + 1))[before:]
     assert card.body["blocks"][0]["text"]["text"] == "⚠️ Item Master load · run #14 · COMPLETE"
     assert buttons(card.body)
+
+
+def typed(view: dict[str, Any], import_text: str, run_text: str) -> dict[str, Any]:
+    """The view submitted with the import typed (a modal from before the select had a text
+    field there, and Slack may still send one open then)."""
+    values = {
+        "import": {"value": {"type": "plain_text_input", "value": import_text}},
+        "run": {"value": {"type": "plain_text_input", "value": run_text}},
+    }
+    return {**view, "id": "V0NAMES002", "state": {"values": values}}
+
+
+async def test_an_unknown_typed_name_is_the_slash_commands_sentence(world: World) -> None:
+    """The modal says what `/importrun` says, close names included, as plain text; a long
+    name is shortened so that the sentence still ends within the field error's 300 chars."""
+    view = await open_modal(world, "unknown-name")
+    response = await world.events.view_submission(typed(view, "BOM laod", "latest"))
+    assert response.json()["errors"] == {
+        "import": "No import definition the bot can see is named like “BOM laod”. "
+        "Did you mean “BOM load”?"
+    }
+    slash = await ask(world, '"BOM laod" latest', "unknown-slash")
+    assert response.json()["errors"]["import"] in slash["text"]
+
+    long = await world.events.view_submission(typed(view, "Q" * 480, "latest"))
+    said = long.json()["errors"]["import"]
+    assert len(said) <= 300
+    assert said.startswith("No import definition the bot can see is named like “QQQ")
+    assert said.endswith("…”.")

@@ -27,12 +27,14 @@ from bot.answer.commands import (
 from bot.arena.errors import ArenaError
 from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
-from bot.cards.text import inline
 from bot.deps import Deps
 from bot.runs.explain import explain
 from bot.runs.messages import Asker, Reply, card_reply, run_reply
 
 logger = logging.getLogger(__name__)
+
+UNKNOWN_NAME_HINT = "`/importrun imports` lists them."
+"""Said after the sentence for a name no definition has: where the names are."""
 
 
 async def answer(deps: Deps, command: Command, asker: Asker) -> Message:
@@ -54,20 +56,12 @@ async def reply(deps: Deps, command: Command, asker: Asker) -> Reply:
         options = [(d, to_text(with_import(command, d.guid))) for d in exc.matches]
         return Reply(import_choices(exc.text, options))
     except names.UnknownName as exc:
-        return Reply(error_message(unknown_name(exc), markup=True))
+        return Reply(
+            error_message(names.unknown_sentence(exc, hint=UNKNOWN_NAME_HINT), markup=True)
+        )
     except ArenaError as exc:
         logger.info("%s: %s", type(command).__name__, exc)
         return Reply(error_message(explain(exc), markup=True))
-
-
-def unknown_name(exc: names.UnknownName) -> str:
-    """The sentence for a name that matches no definition (finished mrkdwn)."""
-    near = " or ".join(f"“{inline(name, 100)}”" for name in exc.near)
-    maybe = f" Did you mean {near}?" if near else ""
-    return (
-        f"No import definition the bot can see is named like “{inline(exc.text, 100)}”.{maybe}"
-        " `/importrun imports` lists them."
-    )
 
 
 async def _guid(deps: Deps, command: NamesImport) -> str:

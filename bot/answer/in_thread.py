@@ -185,7 +185,7 @@ def _name_problem(failure: names.UnknownName | names.AmbiguousName) -> str:
         return f"Several imports match “{failure.text}”: {listed}. Choose one."[
             : ask_run.FIELD_ERROR
         ]
-    return f"No import the bot can see is named like “{failure.text}”."[: ask_run.FIELD_ERROR]
+    return names.unknown_sentence(failure, markup=False, limit=ask_run.FIELD_ERROR)
 
 
 async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Submission) -> None:

@@ -9,6 +9,7 @@ from bot.answer.commands import ImportRef
 from bot.answer.tokens import number
 from bot.arena.errors import ArenaError
 from bot.arena.models import ImportDefinition
+from bot.cards.text import inline, shorten, slack_len
 from bot.runs.definitions import REFRESH_AFTER, Definitions
 
 SEARCH_LIMIT = 50
@@ -21,6 +22,30 @@ class UnknownName(Exception):
         super().__init__(text)
         self.text = text
         self.near = list(near)
+
+
+def unknown_sentence(
+    exc: UnknownName, *, hint: str = "", markup: bool = True, limit: int | None = None
+) -> str:
+    """The one sentence for a name no definition has, the close names (`near`) offered, then
+    `hint` (where to see the names: it differs between Slack and the command line). Finished
+    mrkdwn with `markup`, else plain text (names as typed, not escaped); within `limit` UTF-16
+    units (a modal's field error) by shortening the names rather than cutting the sentence."""
+    for width in (100, 60, 30, 12):
+        said = _unknown(exc, hint, markup, width)
+        if limit is None or slack_len(said) <= limit:
+            return said
+    return said[:limit]
+
+
+def _unknown(exc: UnknownName, hint: str, markup: bool, width: int) -> str:
+    def quoted(name: str) -> str:
+        return f"“{inline(name, width) if markup else shorten(name, width)}”"
+
+    near = " or ".join(quoted(name) for name in exc.near)
+    maybe = f" Did you mean {near}?" if near else ""
+    more = f" {hint}" if hint else ""
+    return f"No import definition the bot can see is named like {quoted(exc.text)}.{maybe}{more}"
 
 
 class AmbiguousName(Exception):

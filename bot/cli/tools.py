@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 RunRef = ShowRun | ShowRunNumber
 USAGE_LINE = "Usage: IMPORT RUN, where IMPORT is a name, number, GUID or Arena link and RUN is "
 USAGE_LINE += "a run number, latest or a GUID."
+# `check` is the command line's list of the definitions (the first ten, and how many more).
+UNKNOWN_NAME_HINT = "importrun-bot check names up to ten of them."
 
 
 def run_ref(import_ref: str, run: str | None) -> RunRef:
@@ -53,9 +55,8 @@ async def resolved(definitions: Definitions, ref: RunRef) -> tuple[str, str | No
     try:
         return await names.resolve_named(definitions, ref.import_ref)
     except names.UnknownName as exc:
-        near = " or ".join(f"“{n}”" for n in exc.near)
-        maybe = f" Did you mean {near}?" if near else ""
-        raise Refused(f"No import definition is named like “{exc.text}”.{maybe}", USAGE) from None
+        said = names.unknown_sentence(exc, hint=UNKNOWN_NAME_HINT, markup=False)
+        raise Refused(said, USAGE) from None
     except names.AmbiguousName as exc:
         listed = "; ".join(f"“{d.name}” ({d.guid})" for d in exc.matches[:10])
         raise Refused(f"Several import definitions match “{exc.text}”: {listed}.", USAGE) from None
