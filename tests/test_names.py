@@ -198,3 +198,24 @@ async def test_an_unknown_typed_name_is_the_slash_commands_sentence(world: World
     assert len(said) <= 300
     assert said.startswith("No import definition the bot can see is named like “QQQ")
     assert said.endswith("…”.")
+
+
+async def test_an_import_picked_in_the_select_is_named_in_the_sentence(world: World) -> None:
+    """ "no run #99" names the import the person picked by its name (at no extra request); the
+    GUID only when the person typed the GUID."""
+    view = await open_modal(world, "picked-99")
+    suggest = world.events.block_suggestion
+    options = (await suggest(ids.ACTION_PICK_IMPORT, "mast", view=view, block_id="import")).json()
+    values = {
+        "import": {ids.ACTION_PICK_IMPORT: {"selected_option": options["options"][0]}},
+        "run": {"value": {"type": "plain_text_input", "value": "99"}},
+    }
+    before = world.arena.stats.requests
+    response = await world.events.view_submission(
+        {**view, "id": "V0NAMES003", "state": {"values": values}}
+    )
+    assert response.json()["errors"] == {"run": "Import “Item Master load” has no run #99."}
+    assert world.arena.stats.requests == before + 1  # the run by its number, nothing more
+
+    guid = await world.events.view_submission(typed(view, SEED_IMPORT_GUID, "99"))
+    assert guid.json()["errors"] == {"run": f"Import {SEED_IMPORT_GUID} has no run #99."}

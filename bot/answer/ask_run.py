@@ -103,7 +103,7 @@ def import_options(definitions: list[ImportDefinition]) -> list[dict[str, Any]]:
 def read_submission(values: Mapping[str, Any]) -> ShowRun | ShowRunNumber:
     """The run the submitted fields name; `FieldError` for the first field that cannot."""
     run_text = clean(_value(values, RUN))
-    chosen = _chosen(values)
+    chosen = picked_import(values)
     linked_import, linked_run = (
         find_import_and_run(run_text) if not is_guid(run_text) else (None, None)
     )
@@ -129,8 +129,8 @@ def read_submission(values: Mapping[str, Any]) -> ShowRun | ShowRunNumber:
     return ShowRun(import_guid, run_guid)
 
 
-def _chosen(values: Mapping[str, Any]) -> str | None:
-    """The import picked in the select (its GUID), if any."""
+def picked_import(values: Mapping[str, Any]) -> str | None:
+    """The import picked in the select (its GUID), if any: the person saw its name, not this."""
     picked = values.get(IMPORT, {}).get(ids.ACTION_PICK_IMPORT, {}).get("selected_option") or {}
     value = str(picked.get("value") or "").strip()
     return value.upper() if is_guid(value) else None

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import ask_run, browse, names
 from bot.answer.commands import ShowRun, ShowRunNumber, find_import_and_run
-from bot.arena.errors import ArenaError, ArenaNotFound
+from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
 from bot.arena.models import ImportRun
 from bot.cards import Message, error_message
 from bot.cards.text import mention
@@ -164,11 +164,13 @@ class Submission:
 async def check_submission(deps: Deps, view: dict[str, Any]) -> Submission:
     """Read the fields and ask Arena; what it refuses within ACK_BUDGET is a field error."""
     target = Target.from_metadata(view.get("private_metadata"))
+    values = view.get("state", {}).get("values", {})
     try:
-        command = ask_run.read_submission(view.get("state", {}).get("values", {}))
+        command = ask_run.read_submission(values)
     except ask_run.FieldError as exc:
         return Submission(target, errors={exc.block_id: exc.message})
-    pending = asyncio.ensure_future(_fetch(deps, command))
+    picked = ask_run.picked_import(values) is not None
+    pending = asyncio.ensure_future(_fetch(deps, command, picked=picked))
     await asyncio.wait({pending}, timeout=ACK_BUDGET)
     if pending.done() and (failure := pending.exception()) is not None:
         if isinstance(failure, ArenaError):
@@ -202,11 +204,21 @@ async def finish_submission(deps: Deps, client: AsyncWebClient, submission: Subm
     await post_card(deps, client, submission.target, import_guid, run)
 
 
-async def _fetch(deps: Deps, command: ShowRun | ShowRunNumber) -> tuple[str, ImportRun]:
+async def _fetch(
+    deps: Deps, command: ShowRun | ShowRunNumber, *, picked: bool
+) -> tuple[str, ImportRun]:
+    """The run; `picked`: the import came from the select, so a sentence about it names it."""
     import_guid, named = await names.resolve_named(deps.definitions, command.import_ref)
     if isinstance(command, ShowRun):
         return import_guid, await deps.arena.get_run(import_guid, command.run_guid)
-    run = await browse.run_by_number(deps.arena, import_guid, command.number, name=named)
+    try:
+        run = await browse.run_by_number(deps.arena, import_guid, command.number, name=named)
+    except RunNumberNotFound:
+        if not picked:
+            raise
+        # The select's options came from the cached definitions list: no request while it is.
+        name = await deps.definitions.name_of(import_guid)
+        raise RunNumberNotFound(import_guid, command.number, name=name) from None
     return import_guid, run
 
 
