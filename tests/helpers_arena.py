@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from bot.arena.client import ArenaClient
+from bot.demo.sim_state import SimulatedWorkspace
 
 EMAIL = "integration@example.com"
 PASSWORD = "demo-password"
@@ -43,3 +44,30 @@ async def open_arena(
             yield client
         finally:
             await client.close()
+
+
+FAR_IMPORT_GUID = "FAR00000000000000401"
+FAR_RUN_GUID = "LR000000000000000001"
+FAR_SECOND_RUN_GUID = "LR000000000000000002"
+
+
+def past_the_first_page(workspace: SimulatedWorkspace) -> None:
+    """400 definitions more, then "Far load" with two finished runs: past the first page of
+    `GET /imports` (400), so the bot's cached list holds neither it nor every definition."""
+    for n in range(400):
+        workspace.add_import({"guid": f"PAGE{n:016d}", "number": 1000 + n, "name": f"Page {n}"})
+    workspace.add_import({"guid": FAR_IMPORT_GUID, "number": 2000, "name": "Far load"})
+    for number, guid in enumerate((FAR_RUN_GUID, FAR_SECOND_RUN_GUID), start=1):
+        workspace.add_run(
+            FAR_IMPORT_GUID,
+            {
+                "guid": guid,
+                "number": number,
+                "status": "COMPLETE",
+                "creationDateTime": "2024-03-01T08:00:00Z",
+                "completionDateTime": "2024-03-01T08:03:00Z",
+                "totalCount": 10,
+                "successCount": 10,
+                "errorCount": 0,
+            },
+        )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from bot_world import everything, running_world
-from helpers_arena import open_arena
+from helpers_arena import FAR_IMPORT_GUID, FAR_RUN_GUID, open_arena, past_the_first_page
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.cli.main import main
@@ -352,12 +352,33 @@ async def test_show_a_run_number_that_does_not_exist(
 
 async def test_show_two_guids_the_other_way_round(world: World) -> None:
     """RUN IMPORT: the card all the same, and on stderr the hint `/importrun` gives."""
+    before = world.arena.stats.requests
     result = await world.run("show", SEED_RUN_GUID, SEED_IMPORT_GUID)
     assert result.code == 0, result.err
     assert result.out.startswith("⚠️ Item Master load · run #14 · COMPLETE")
     assert result.err == (
         "importrun-bot: The import comes first: "
         f"importrun-bot show {SEED_IMPORT_GUID} {SEED_RUN_GUID}.\n"
+    )
+    # The run read each way, the definitions list, the run's change order, the logout.
+    assert world.arena.stats.requests == before + 5
+
+
+async def test_show_the_other_way_round_past_the_first_page(world: World) -> None:
+    """In a workspace of more definitions than one `GET /imports` page, RUN IMPORT is tried the
+    other way round too (before: only when the import was on the first page)."""
+    async with ArenaSimulator() as big:
+        past_the_first_page(big)
+        result = await World(big, world.slack, world.workdir).run(
+            "show", FAR_RUN_GUID, FAR_IMPORT_GUID
+        )
+        # The run read each way, the list (its first page), the far import's name, the logout.
+        assert big.stats.requests == 5
+    assert result.code == 0, result.err
+    assert result.out.startswith("✅ Far load · run #1 · COMPLETE")
+    assert result.err == (
+        f"importrun-bot: The import comes first: importrun-bot show {FAR_IMPORT_GUID} "
+        f"{FAR_RUN_GUID}.\n"
     )
 
 

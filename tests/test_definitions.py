@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers_arena import open_arena
 
-from bot.answer import names
+from bot.answer import browse, names
 from bot.answer.commands import ImportName
-from bot.arena.errors import ArenaError
+from bot.arena.errors import ArenaError, ArenaNotFound
 from bot.demo.seed import BOM_IMPORT_GUID, SEED_IMPORT_GUID
 from bot.demo.simulator import ArenaSimulator, FakeClock
-from bot.runs.definitions import NEWEST_TTL, TTL, Definitions
+from bot.runs.definitions import NEWEST_TTL, REFRESH_AFTER, TTL, Definitions
 
 LIST = "GET /imports"
 RUNS = "GET /imports/{g}/runs"
@@ -40,6 +41,28 @@ async def test_a_definition_made_since_is_found_by_reading_again(
         arena_sim.add_import({"guid": "NW1DEFQ8ZT4KD6RX2MBA", "number": 9, "name": "Supplier load"})
         fake_clock.advance(31)
         assert await names.resolve(definitions, ImportName("supplier")) == "NW1DEFQ8ZT4KD6RX2MBA"
+        assert arena_sim.stats.by_route[LIST] == 2
+
+
+async def test_two_guids_the_other_way_round_for_a_definition_made_since(
+    arena_sim: ArenaSimulator, fake_clock: FakeClock
+) -> None:
+    """RUN IMPORT for an import missing from a complete list: the other order is not tried
+    while the list is younger than 30 s (one request: the run read); older, the list is read
+    again, as for names, and the run found the other way round."""
+    new_import, new_run = "NW1DEFQ8ZT4KD6RX2MBA", "NR1RUNQ8ZT4KD6RX2MBA"
+    async with open_arena(arena_sim.url) as arena:
+        definitions = Definitions(arena, clock=lambda: fake_clock().timestamp())
+        await definitions.all()
+        arena_sim.add_import({"guid": new_import, "number": 9, "name": "Supplier load"})
+        arena_sim.add_run(new_import, {"guid": new_run, "number": 1, "status": "COMPLETE"})
+        before = arena_sim.stats.requests
+        with pytest.raises(ArenaNotFound):
+            await browse.either_way(definitions, new_run, new_import, arena.get_run)
+        assert arena_sim.stats.requests == before + 1
+        fake_clock.advance(REFRESH_AFTER + 1)
+        run, swapped = await browse.either_way(definitions, new_run, new_import, arena.get_run)
+        assert (run.guid, swapped) == (new_run, True)
         assert arena_sim.stats.by_route[LIST] == 2
 
 

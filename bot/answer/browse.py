@@ -15,7 +15,7 @@ from bot.arena.models import ImportRun
 from bot.cards import Message, runs_list
 from bot.cards.imports import PAGE_SIZE, imports_list
 from bot.deps import Deps
-from bot.runs.definitions import Definitions
+from bot.runs.definitions import REFRESH_AFTER, Definitions
 
 T = TypeVar("T")
 
@@ -48,13 +48,14 @@ async def either_way(
     run_guid: str,
     fetch: Callable[[str, str], Awaitable[T]],
 ) -> tuple[T, bool]:
-    """`fetch(import_guid, run_guid)`; when Arena finds nothing and `run_guid` is an import the
-    bot sees, `fetch(run_guid, import_guid)`, True: the person gave the two GUIDs the other way
-    round (`import_first` says so). Found neither way: the first way's error."""
+    """`fetch(import_guid, run_guid)`; when Arena finds nothing and `run_guid` may be an import,
+    `fetch(run_guid, import_guid)`, True: the person gave the two GUIDs the other way round
+    (`import_first` says so). Found neither way: the first way's error. The one way for
+    `/importrun`, the message shortcut and the command line."""
     try:
         return await fetch(import_guid, run_guid), False
     except ArenaNotFound as exc:
-        if not await _is_import(definitions, run_guid):
+        if not await _may_be_import(definitions, run_guid):
             raise
         try:
             return await fetch(run_guid, import_guid), True
@@ -67,13 +68,17 @@ def import_first(command: str, import_guid: str, run_guid: str) -> str:
     return f"The import comes first: `{command} {import_guid} {run_guid}`."
 
 
-async def _is_import(definitions: Definitions, guid: str) -> bool:
-    """Whether `guid` is one of the definitions the bot sees (from the cached list)."""
+async def _may_be_import(definitions: Definitions, guid: str) -> bool:
+    """Whether `guid` may be an import's: one in the definitions list (read again when older
+    than REFRESH_AFTER and without it, as for names: a definition made since), or any when the
+    list holds only the first page (past 400 definitions) or cannot be read."""
     try:
         await definitions.all()
+        if definitions.cached(guid) is None and definitions.complete:
+            await definitions.all(fresher_than=REFRESH_AFTER)
     except ArenaError:
-        return False
-    return definitions.cached(guid) is not None
+        return True
+    return definitions.cached(guid) is not None or not definitions.complete
 
 
 async def recent_runs(deps: Deps, import_guid: str) -> Message:

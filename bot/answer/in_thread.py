@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.answer import ask_run, browse, names
 from bot.answer.commands import ShowRun, ShowRunNumber, find_import_and_run
-from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
+from bot.arena.errors import ArenaError, RunNumberNotFound
 from bot.arena.models import ImportRun
 from bot.cards import Message, error_message
 from bot.cards.text import mention
@@ -93,26 +93,17 @@ def _strings(node: object, key: str = "") -> Iterator[str]:
 async def show_named_run(
     deps: Deps, client: AsyncWebClient, target: Target, import_guid: str, run_guid: str
 ) -> None:
-    """The card in the thread; one private sentence when Arena cannot give the run."""
+    """The card in the thread; one private sentence when Arena cannot give the run. Bare GUIDs
+    may come in either order ("run X of import Y"), as `/importrun` reads them."""
     try:
-        found_import, run = await _run_either_way(deps, import_guid, run_guid)
+        run, swapped = await browse.either_way(
+            deps.definitions, import_guid, run_guid, deps.arena.get_run
+        )
     except ArenaError as exc:
         logger.info("shortcut: %s", exc)
         await reply_privately(deps, target, error_message(explain(exc), markup=True))
         return
-    await post_card(deps, client, target, found_import, run)
-
-
-async def _run_either_way(deps: Deps, first: str, second: str) -> tuple[str, ImportRun]:
-    """Two bare GUIDs may come in either order ("run X of import Y"): try both."""
-    try:
-        return first, await deps.arena.get_run(first, second)
-    except ArenaNotFound:
-        try:
-            return second, await deps.arena.get_run(second, first)
-        except ArenaNotFound:
-            pass
-        raise
+    await post_card(deps, client, target, run_guid if swapped else import_guid, run)
 
 
 async def post_card(
