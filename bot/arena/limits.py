@@ -118,20 +118,31 @@ class _Gunzip:
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header
         self._coding = coding
         self._status = status
+        self._fed = False
 
     def pieces(self, chunk: bytes) -> Iterator[bytes]:
         """What `chunk` decodes to, piece by piece (bytes after the end are ignored)."""
         data = chunk
         while not self._zlib.eof:
+            self._fed = self._fed or bool(data)
             try:
                 piece = self._zlib.decompress(data, PIECE)
             except zlib.error:
-                broken = f"its {self._coding} encoding was broken"
-                raise ArenaUnreadable("an answer", broken, status=self._status) from None
+                raise self._unreadable("broken") from None
             yield piece
             data = self._zlib.unconsumed_tail
             if not data and len(piece) < PIECE:
                 return  # all decoded: zlib stops short of `PIECE` only when out of input
+
+    def end(self) -> None:
+        """The answer has ended: an encoding begun and never ended is cut short (an empty
+        answer, such as a 204's, is no encoding at all)."""
+        if self._fed and not self._zlib.eof:
+            raise self._unreadable("cut short")
+
+    def _unreadable(self, how: str) -> ArenaUnreadable:
+        sent = f"its {self._coding} encoding was {how}"
+        return ArenaUnreadable("an answer", sent, status=self._status)
 
 
 class _Capped(httpx.AsyncByteStream):
@@ -156,6 +167,8 @@ class _Capped(httpx.AsyncByteStream):
                     await stream.aclose()
                     raise ArenaTooLarge(self._limit, status=self._response.status_code)
                 yield piece
+        if self._gunzip is not None:
+            self._gunzip.end()
 
     async def aclose(self) -> None:
         stream = self._response.stream
