@@ -170,7 +170,7 @@ async def test_an_encoding_the_bot_cannot_undo_is_one_sentence(
     assert explain(refused.value) == f"Arena sent an answer that the bot could not read: {sent}."
 
 
-@pytest.mark.parametrize("run", [WHOLE])
+@pytest.mark.parametrize("run", [WHOLE, TWO_MEMBERS])
 async def test_the_failed_rows_csv_is_read_whole(arena_url: str, run: str) -> None:
     """gzip in one member or several (RFC 1952 allows a series): every row, none lost."""
     async with open_arena(arena_url, transport=capped()) as arena:
