@@ -174,6 +174,22 @@ async def test_share_makes_the_private_card_public(world: World) -> None:
     assert deletion.body["delete_original"] is True
 
 
+@pytest.mark.parametrize("action_id", [ids.ACTION_REFRESH, ids.ACTION_SHARE])
+async def test_a_press_whose_container_is_null_is_answered(world: World, action_id: str) -> None:
+    """A signed payload the edge lets through with `container` null and no `channel`: the
+    card, not an error on the bot's side."""
+    card = await private_card(world, SEED_IMPORT_GUID, SEED_RUN_GUID, f"null-{action_id}")
+    payload = {
+        "type": "block_actions",
+        "actions": [{"action_id": action_id, "value": buttons(card)[action_id]["value"]}],
+        "container": None,
+        "response_url": world.slack.response_url(f"null-{action_id}-press"),
+    }
+    assert (await world.events.interaction(payload)).status_code == 200
+    reply = await world.slack.response(f"null-{action_id}-press")
+    assert "134,881" in everything(reply.body)
+
+
 def warnings_on(view: dict[str, Any]) -> list[str]:
     """The warning texts of one page: the sections between the divider and the footer."""
     blocks = view["blocks"]

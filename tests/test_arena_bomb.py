@@ -27,6 +27,9 @@ DECODED = 50_000_000
 IMPORT = "BOMBIMPORT0000000001"
 SMALL, BOMB, BROKEN, BROTLI = (f"BOMBRUN{n:013d}" for n in range(4))
 RUN = {"guid": SMALL, "number": 7, "status": "COMPLETE"}
+# The failed rows' CSV: gzip whole, cut short (its end never sent), in two gzip members.
+WHOLE, CUT, TWO_MEMBERS, NONE = (f"CSVRUN{n:014d}" for n in range(4))
+CSV = "".join(f"ROW-{n},P-{n:05d},Item number is already used\r\n" for n in range(2_000))
 
 
 @functools.cache
@@ -70,6 +73,22 @@ async def get_run(request: web.Request) -> web.Response:
     return gzipped(200, bomb())
 
 
+async def error_content(request: web.Request) -> web.Response:
+    """The failed rows' CSV, gzip-encoded in one of the ways above."""
+    whole = CSV.encode()
+    encoded = {
+        WHOLE: gzip.compress(whole),
+        CUT: gzip.compress(whole)[: len(gzip.compress(whole)) * 3 // 4],
+        TWO_MEMBERS: gzip.compress(whole[:1_000]) + gzip.compress(whole[1_000:]),
+    }
+    run = request.match_info["run"]
+    if run == NONE:  # nothing to send, the header all the same
+        return web.Response(status=204, headers={"Content-Encoding": "gzip"})
+    return web.Response(
+        body=encoded[run], headers={"Content-Encoding": "gzip", "Content-Type": "text/csv"}
+    )
+
+
 @pytest.fixture
 async def arena_url() -> AsyncIterator[str]:
     """A tiny Arena that answers in gzip; the URL of its `/v1`."""
@@ -79,6 +98,7 @@ async def arena_url() -> AsyncIterator[str]:
     app.router.add_put("/v1/logout", logout)
     app.router.add_get("/v1/imports/{imp}", get_import)
     app.router.add_get("/v1/imports/{imp}/runs/{run}", get_run)
+    app.router.add_get("/v1/imports/{imp}/runs/{run}/errorContent", error_content)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -148,3 +168,26 @@ async def test_an_encoding_the_bot_cannot_undo_is_one_sentence(
         with pytest.raises(ArenaUnreadable) as refused:
             await arena.get_run(IMPORT, run)
     assert explain(refused.value) == f"Arena sent an answer that the bot could not read: {sent}."
+
+
+@pytest.mark.parametrize("run", [WHOLE, TWO_MEMBERS])
+async def test_the_failed_rows_csv_is_read_whole(arena_url: str, run: str) -> None:
+    """gzip in one member or several (RFC 1952 allows a series): every row, none lost."""
+    async with open_arena(arena_url, transport=capped()) as arena:
+        assert await arena.get_error_content(IMPORT, run) == CSV
+
+
+async def test_an_empty_answer_with_a_gzip_header_is_empty(arena_url: str) -> None:
+    async with open_arena(arena_url, transport=capped()) as arena:
+        assert await arena.get_error_content(IMPORT, NONE) == ""
+
+
+async def test_a_gzip_answer_cut_short_is_not_read_as_if_whole(arena_url: str) -> None:
+    """A quarter of the rows missing (the gzip's end never came): one sentence, not a shorter
+    list of failed rows shown as if it were all of them."""
+    async with open_arena(arena_url, transport=capped()) as arena:
+        with pytest.raises(ArenaUnreadable) as refused:
+            await arena.get_error_content(IMPORT, CUT)
+    assert explain(refused.value) == (
+        "Arena sent an answer that the bot could not read: its gzip encoding was cut short."
+    )

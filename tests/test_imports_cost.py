@@ -167,3 +167,37 @@ async def test_narrowed_and_recent_runs(world: World) -> None:
     assert runs["blocks"][0]["text"]["text"] == "📥 Item Master load (#3)"
     assert spent(world) - before == 1
     assert world.route(ONE_IMPORT) == one_import
+
+
+ODD_VALUES = {
+    "superscript-digit": "²/",
+    "superscript-with-text": "¹/Bulk",
+    "past-int": "9" * 5_000 + "/",
+    "negative": "-1/Bulk",
+    "no-number": "x/Bulk",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("key", list(ODD_VALUES))
+async def test_a_page_value_of_another_shape_is_the_first_page(world: World, key: str) -> None:
+    """A Previous / Next value the bot did not make (a digit that is not 0-9, a number past
+    what `int` reads, no page at all) is the list's first page, not an error on the bot's side."""
+    button = {"action_id": ids.ACTION_IMPORTS_PAGE, "value": ODD_VALUES[key]}
+    first = await press(world, button, key)
+    assert names(first)[0] == "BOM load"
+    assert "62 import definitions · 1–5 shown" in everything(first)
+
+
+async def test_a_press_whose_container_is_null_is_answered(world: World) -> None:
+    """A signed payload the edge lets through (`container` null, no `channel`): the page, not
+    an error on the bot's side."""
+    payload = {
+        "type": "block_actions",
+        "actions": [{"type": "button", "action_id": ids.ACTION_IMPORTS_PAGE, "value": "1/"}],
+        "container": None,
+        "response_url": world.slack.response_url("null-container"),
+    }
+    assert (await world.events.interaction(payload)).status_code == 200
+    second = (await world.slack.response("null-container")).body
+    assert "62 import definitions · 6–10 shown" in everything(second)

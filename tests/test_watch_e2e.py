@@ -133,3 +133,21 @@ async def test_a_deleted_import_ends_its_subscription_naming_it_to_whom_it_menti
         assert f"subscription to import *BOM load* (`{BOM_IMPORT_GUID}`) has ended" in note
         listed = await command(world, "list", "list")
         assert "*stopped*: Arena no longer has this import" in listed["text"]
+
+
+async def test_imports_says_finished_once_a_watch_announced_it(tmp_path: Path) -> None:
+    """`imports` keeps each newest run a minute, but not past what the bot has seen since: the
+    run a watch has just announced as finished is not listed as RUNNING any more."""
+    async with running_world(tmp_path) as world:
+        add_running_run(
+            world.arena, NEW_RUN, finishes_after=600.0, errorCount=3, successCount=1_997
+        )
+        before = await command(world, "imports master", "imports-before")
+        assert "RUNNING" in everything(before)
+        await command(world, f"watch {SEED_IMPORT_GUID} {NEW_RUN}", "watch")
+
+        world.arena.advance(600)  # Arena's clock: the run has finished
+        await world.slack.wait_for("chat.update", 1, timeout=15)
+        after = await command(world, "imports master", "imports-after")
+        assert "RUNNING" not in everything(after)
+        assert "COMPLETE · 1,997 of 2,000 rows · 3 failed" in everything(after), everything(after)

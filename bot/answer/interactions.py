@@ -54,7 +54,7 @@ async def refresh(
 ) -> None:
     """Fetch the run afresh (no cache) and update the card where it is, for everyone."""
     import_guid, run_guid = parse_button_value(_value(body))
-    container = body.get("container", {})
+    container = body.get("container") or {}
     public = not container.get("is_ephemeral") and bool(container.get("message_ts"))
     now = slack_date(datetime.now(UTC))
     try:
@@ -91,7 +91,7 @@ async def share(deps: Deps, respond: Respond, body: dict[str, Any]) -> None:
     except ArenaError as exc:
         await _say_privately(respond, error_message(explain(exc), markup=True))
         return
-    thread_ts = body.get("container", {}).get("thread_ts")
+    thread_ts = (body.get("container") or {}).get("thread_ts")
     await respond(
         **card.to_dict(), response_type="in_channel", replace_original=False, thread_ts=thread_ts
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 Params = tuple[tuple[str, str | int], ...]
 Reader = Callable[[httpx.Response], T]
+RunsRead = Callable[[str, Sequence[ImportRun]], None]
 
 SESSION_HEADER = "arena_session_id"
 MAX_PAGE_SIZE = 400
@@ -76,6 +77,8 @@ class ArenaClient:
         self._imports: TtlCache[ImportDefinition] = TtlCache(cache_ttl, clock)
         self._changes: TtlCache[Change | None] = TtlCache(cache_ttl, clock)
         self._change_ttl = change_ttl
+        self.runs_read: list[RunsRead] = []
+        """Told of every import's runs read from Arena: (import GUID, runs), the freshest known."""
 
     def __repr__(self) -> str:
         state = "logged in" if self._login.token else "not logged in"
@@ -108,6 +111,7 @@ class ArenaClient:
             found = _RUN(response)
             if found.is_finished:  # cached before the shared call ends: no second GET
                 self._runs.put((imp, run), found)
+            self._read(imp, [found])
             return found
 
         return await self._get(keep, f"/imports/{imp}/runs/{run}")
@@ -141,6 +145,7 @@ class ArenaClient:
         newest_first = sorted(
             runs.values(), key=lambda run: (run.number is not None, run.number or 0), reverse=True
         )
+        self._read(imp, newest_first)
         return newest_first[: max(limit, 0)]
 
     async def get_import(self, import_guid: str) -> ImportDefinition:
@@ -190,6 +195,10 @@ class ArenaClient:
         imp = normalize_guid(import_guid, what="import GUID")
         run = normalize_guid(run_guid, what="run GUID")
         return await self._get(_http.text, f"/imports/{imp}/runs/{run}/errorContent")
+
+    def _read(self, import_guid: str, runs: Sequence[ImportRun]) -> None:
+        for told in self.runs_read:
+            told(import_guid, runs)
 
     async def _get(self, read: Reader[T], path: str, params: Params = ()) -> T:
         """GET and read the answer; identical GETs in flight share one request."""

@@ -118,20 +118,41 @@ class _Gunzip:
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)  # a gzip or a zlib header
         self._coding = coding
         self._status = status
+        self._fed = False
+        self._after_first = False  # in bytes after the first member that gave nothing yet
+        self._ignoring = False  # bytes after the last member that are not one
 
     def pieces(self, chunk: bytes) -> Iterator[bytes]:
-        """What `chunk` decodes to, piece by piece (bytes after the end are ignored)."""
-        data = chunk
-        while not self._zlib.eof:
+        """What `chunk` decodes to, piece by piece: members one after another (RFC 1952 allows
+        a series); bytes after the last that do not start another are ignored."""
+        data, full = chunk, False
+        while (data or full) and not self._ignoring:
+            if self._zlib.eof:  # a member ended and more follows
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 32)
+                self._after_first = True
+            self._fed = True
             try:
                 piece = self._zlib.decompress(data, PIECE)
             except zlib.error:
-                broken = f"its {self._coding} encoding was broken"
-                raise ArenaUnreadable("an answer", broken, status=self._status) from None
+                if self._after_first:
+                    self._ignoring = True
+                    return
+                raise self._unreadable("broken") from None
+            self._after_first = self._after_first and not piece and not self._zlib.eof
             yield piece
-            data = self._zlib.unconsumed_tail
-            if not data and len(piece) < PIECE:
-                return  # all decoded: zlib stops short of `PIECE` only when out of input
+            # zlib stops short of `PIECE` only when out of input; a full piece may have more.
+            full = len(piece) == PIECE and not self._zlib.eof
+            data = self._zlib.unused_data if self._zlib.eof else self._zlib.unconsumed_tail
+
+    def end(self) -> None:
+        """The answer has ended: an encoding begun and never ended is cut short (an empty
+        answer, such as a 204's, is no encoding at all)."""
+        if self._fed and not self._zlib.eof and not self._after_first:
+            raise self._unreadable("cut short")
+
+    def _unreadable(self, how: str) -> ArenaUnreadable:
+        sent = f"its {self._coding} encoding was {how}"
+        return ArenaUnreadable("an answer", sent, status=self._status)
 
 
 class _Capped(httpx.AsyncByteStream):
@@ -156,6 +177,8 @@ class _Capped(httpx.AsyncByteStream):
                     await stream.aclose()
                     raise ArenaTooLarge(self._limit, status=self._response.status_code)
                 yield piece
+        if self._gunzip is not None:
+            self._gunzip.end()
 
     async def aclose(self) -> None:
         stream = self._response.stream

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -17,6 +18,7 @@ MAX_CHOICES = 10
 PAGE_SIZE = 5
 """Definitions on one page of the `imports` list: each costs a runs read for its newest run."""
 NAME = 150
+_PAGE = re.compile(r"[0-9]{1,9}")
 
 Newest = ImportRun | None | Exception
 """A definition's newest run, None when it has none, the failure when it could not be read."""
@@ -65,7 +67,8 @@ def page_value(text: str, page: int) -> str:
 def parse_page_value(value: str) -> tuple[str, int]:
     """`PAGE/TEXT` → (text, page); a value of another shape is the first page of all."""
     page, slash, text = value.partition("/")
-    if not slash or not page.isdigit():
+    # 0-9 only, and few: str.isdigit() also takes '²', and int() refuses 4,301 digits or more.
+    if not slash or not _PAGE.fullmatch(page):
         return "", 0
     return text, int(page)
 

@@ -43,6 +43,7 @@ class Definitions:
         self._listed_at = 0.0
         self._fetching: Coalescer[list[ImportDefinition]] = Coalescer()
         self._newest: TtlCache[ImportRun | None] = TtlCache(newest_ttl, clock)
+        self._hearing = False  # told of the runs the client reads, once something is kept
 
     @property
     def complete(self) -> bool:
@@ -102,6 +103,9 @@ class Definitions:
     async def newest_runs(self, definitions: Sequence[ImportDefinition]) -> list[Newest]:
         """Each definition's newest run (None: no runs yet; the ArenaError when it could not be
         read): one runs read per definition not read in the last NEWEST_TTL seconds, at once."""
+        if not self._hearing:
+            self._arena.runs_read.append(self._runs_read)
+            self._hearing = True
         found = await asyncio.gather(
             *(self._newest_run(d.guid) for d in definitions), return_exceptions=True
         )
@@ -124,3 +128,23 @@ class Definitions:
         newest = runs[0] if runs else None
         self._newest.put(key, newest)
         return newest
+
+    def _runs_read(self, import_guid: str, runs: Sequence[ImportRun]) -> None:
+        """Runs read for anything else (the poller, a card): the newest run kept is replaced by
+        a fresher read of itself or a newer run, so a run just announced as finished is not
+        listed as RUNNING for the rest of the minute."""
+        key = import_guid.upper()
+        hit, kept = self._newest.get(key)
+        if not hit:
+            return
+        fresher = [
+            run
+            for run in runs
+            if kept is None or run.guid == kept.guid or _number(run) > _number(kept)
+        ]
+        if fresher:
+            self._newest.put(key, max(fresher, key=_number))
+
+
+def _number(run: ImportRun) -> int:
+    return -1 if run.number is None else run.number

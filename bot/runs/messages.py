@@ -70,7 +70,7 @@ class Asker:
     def of_action(cls, body: Mapping[str, Any]) -> Asker:
         """Who pressed a button, and where: the payload's channel, else its message's."""
         channel = (body.get("channel") or {}).get("id")
-        channel = channel or body.get("container", {}).get("channel_id")
+        channel = channel or (body.get("container") or {}).get("channel_id")
         return cls(user_id=str(body.get("user", {}).get("id", "")), channel_id=channel)
 
 
