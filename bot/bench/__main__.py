@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import compileall
 import statistics
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from aiohttp import web
@@ -135,7 +137,14 @@ SECTIONS: list[tuple[str, Section]] = [
 ]
 
 
+def compile_bot() -> None:
+    """Write the bot's bytecode, as the image's `pip install .` does: an editable install run
+    with PYTHONDONTWRITEBYTECODE (as here) would compile every module at each start (~140 ms)."""
+    compileall.compile_dir(Path(__file__).resolve().parents[1], quiet=1)
+
+
 async def _main(only: set[str]) -> None:
+    compile_bot()
     for name, section in SECTIONS:
         if only and not any(word.lower() in name.lower() for word in only):
             continue
