@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
+from bot.cli.outcome import fix_hint
 from bot.runs.explain import explain
 from bot.settings import Settings
 from bot.terminal.mrkdwn import plain_text
@@ -245,15 +246,6 @@ def _unreachable(settings: Settings, exc: BaseException, report: Report) -> None
     report.problem(
         f"SLACK_API_URL: Slack could not be reached at {settings.slack_api_url} ({reason}).",
         reachable=False,
-    )
-
-
-def fix_hint(problems: int) -> str:
-    """The closing line of a `check` that found problems."""
-    plural = "s" if problems > 1 else ""
-    return (
-        f"{problems} problem{plural}: fix the setting{plural} named above in the environment "
-        "or .env (see .env.example), then run `importrun-bot check` again."
     )
 
 

@@ -9,12 +9,12 @@ import sys
 import textwrap
 from typing import Any
 
-from bot.cli.check import check, fix_hint
-from bot.cli.tools import guarded, post, run_ref, show
+from bot.cli.outcome import fix_hint
 from bot.settings import Settings
 
 NAMES = ("demo", "show", "post", "check")
 __all__ = ["EXAMPLES", "NAMES", "add_to", "fix_hint", "run"]
+# The commands themselves are imported when run: `serve` needs none of them at its start.
 EXAMPLES = """\
   importrun-bot demo                  try it with no Slack app and no Arena account
   importrun-bot show "Item Master load" latest    print one run's card
@@ -158,7 +158,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print("\nDemo stopped.", flush=True)
             return 0
     if args.command == "check":
+        from bot.cli.check import check
+
         return asyncio.run(check(settings, sys.stdout))
+    from bot.cli.tools import guarded, post, run_ref, show
+
     if args.command == "show":
         return asyncio.run(
             guarded(

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.cli import commands as cli_commands
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack.server import serve
 from bot.wiring import open_runtime
 
 EPILOG = (
@@ -53,8 +52,18 @@ def _serve_needs(settings: Settings) -> tuple[str, ...]:
 
 async def _serve(settings: Settings) -> int:
     settings.require(*_serve_needs(settings))
+    from bot.slack.logs import bound_all_handlers
+    from bot.slack.identity import SlackIdentity
+    from bot.slack.startup import WarmUp
+
+    bound_all_handlers()
     async with open_runtime(settings, with_store=True) as runtime:
-        await serve(settings, runtime)
+        # Arena's login and Slack's auth.test go out first; the rest of the app is imported
+        # while they travel (~0.3 s of a ~1 s start), not before them.
+        warm_up = await WarmUp.ahead(runtime.deps.arena, SlackIdentity(runtime.slack))
+        from bot.slack.server import serve
+
+        await serve(settings, runtime, warm_up)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""How a command of the command line ends: its exit codes, and a refusal with its sentence."""
+"""How a command of the command line ends: its exit codes, a refusal with its sentence, and
+`check`'s closing line."""
 
 from __future__ import annotations
 
@@ -12,3 +13,12 @@ class Refused(Exception):
     def __init__(self, sentence: str, code: int = FAILED) -> None:
         super().__init__(sentence)
         self.code = code
+
+
+def fix_hint(problems: int) -> str:
+    """The closing line of a `check` that found problems."""
+    plural = "s" if problems > 1 else ""
+    return (
+        f"{problems} problem{plural}: fix the setting{plural} named above in the environment "
+        "or .env (see .env.example), then run `importrun-bot check` again."
+    )

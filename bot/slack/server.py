@@ -87,8 +87,11 @@ def connection_limits(settings: Settings) -> ConnectionLimits:
     return ConnectionLimits(max_connections=cap, read_timeout=settings.server_read_timeout_seconds)
 
 
-async def serve(settings: Settings, runtime: Runtime) -> None:
-    """Run until SIGTERM or SIGINT; then stop taking requests and finish those in flight."""
+async def serve(settings: Settings, runtime: Runtime, warm_up: WarmUp | None = None) -> None:
+    """Run until SIGTERM or SIGINT; then stop taking requests and finish those in flight.
+
+    `warm_up`: Arena's login and auth.test, if the caller already sent them (else sent here).
+    """
     signing = settings.slack_signing_secret
     if settings.socket_mode:
         settings.require("slack_bot_token", "slack_app_token")
@@ -96,9 +99,10 @@ async def serve(settings: Settings, runtime: Runtime) -> None:
         settings.require("slack_bot_token", "slack_signing_secret")
     stop = _stop_on_signals()  # from the start: nothing below may hold up SIGTERM for long
     bound_all_handlers()
-    identity = SlackIdentity(runtime.slack)
-    warm_up = WarmUp(runtime.deps.arena, identity)
-    warm_up.begin()
+    if warm_up is None:
+        warm_up = WarmUp(runtime.deps.arena, SlackIdentity(runtime.slack))
+        warm_up.begin()
+    identity = warm_up.identity
     teams = await our_teams(settings, identity)
     store = runtime.store
     assert store is not None, "serve needs the store (open_runtime(with_store=True))"

@@ -15,12 +15,15 @@ logger = logging.getLogger(__name__)
 FIRST_TRY_SECONDS = 3.0
 RETRY_SECONDS = 2.0
 RETRY_MAX_SECONDS = 300.0
+# How long `ahead` lets the two requests go out before the caller goes on with its start.
+SEND_AHEAD_SECONDS = 0.02
 
 
 class WarmUp:
     """Arena's session and the bot's Slack identity, first tried before requests, then retried."""
 
     def __init__(self, arena: ArenaClient, identity: SlackIdentity) -> None:
+        self.identity = identity
         self._calls = [("Arena login", arena.login), ("Slack auth.test", identity.fetch)]
         self._tasks: list[asyncio.Task[None]] = []
         self._tried: list[asyncio.Event] = []
@@ -32,6 +35,15 @@ class WarmUp:
             asyncio.create_task(_keep_trying(what, call, event), name=what)
             for (what, call), event in zip(self._calls, self._tried, strict=True)
         ]
+
+    @classmethod
+    async def ahead(cls, arena: ArenaClient, identity: SlackIdentity) -> WarmUp:
+        """Begun, with a moment for both requests to go out: what the start does next (importing
+        the rest of the app) then overlaps Arena's and Slack's answers instead of preceding them."""
+        warm_up = cls(arena, identity)
+        warm_up.begin()
+        await asyncio.wait(warm_up._tasks, timeout=SEND_AHEAD_SECONDS)
+        return warm_up
 
     async def tried(self) -> None:
         """Return when both were tried once (or after FIRST_TRY_SECONDS): take requests then."""
