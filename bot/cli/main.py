@@ -52,8 +52,8 @@ def _serve_needs(settings: Settings) -> tuple[str, ...]:
 
 async def _serve(settings: Settings) -> int:
     settings.require(*_serve_needs(settings))
-    from bot.slack.logs import bound_all_handlers
     from bot.slack.identity import SlackIdentity
+    from bot.slack.logs import bound_all_handlers
     from bot.slack.startup import WarmUp
 
     bound_all_handlers()

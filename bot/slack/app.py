@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -31,6 +33,33 @@ class _TokenInClient(logging.Filter):
 
 
 _TOKEN_IN_CLIENT = _TokenInClient()
+
+
+class _Authorize(AsyncAuthorize):
+    """Bolt's authorize: the bot's auth.test answer, kept by `SlackIdentity`, for every request.
+
+    Bolt's single-workspace authorization calls `auth.test` for every request until one
+    answer arrives (250 calls in a cold burst, on the ack path); this asks once, shares the
+    call among requests that come before it ends, and keeps the answer for the process.
+    """
+
+    def __init__(self, identity: SlackIdentity) -> None:
+        self._identity = identity
+
+    async def __call__(
+        self,
+        *,
+        context: AsyncBoltContext,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        actor_enterprise_id: str | None = None,
+        actor_team_id: str | None = None,
+        actor_user_id: str | None = None,
+    ) -> AuthorizeResult | None:
+        fields = await self._identity.authorization(user_id)
+        return None if fields is None else AuthorizeResult(**fields)
+
 
 SORRY = ":warning: Something went wrong on the bot's side; it has been logged. Please try again."
 
@@ -58,7 +87,7 @@ def build_app(
             retry_handlers=client.retry_handlers,
         ),
         # Bolt takes an AsyncAuthorize as it is (its hint names only plain functions).
-        authorize=identity or SlackIdentity(client),  # type: ignore[arg-type]
+        authorize=_Authorize(identity or SlackIdentity(client)),  # type: ignore[arg-type]
         user_facing_authorize_error_message=NO_IDENTITY,
         signing_secret=signing_secret,
         # `serve` checks signatures at the edge (bot/slack/edge.py) and passes None here;

@@ -6,9 +6,6 @@ import asyncio
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncBoltContext
-from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.authorization.async_authorize import AsyncAuthorize
 from slack_sdk.web.async_client import AsyncWebClient
 
 logger = logging.getLogger(__name__)
@@ -20,12 +17,10 @@ NO_IDENTITY = (
 )
 
 
-class SlackIdentity(AsyncAuthorize):
-    """The answer of one `auth.test`: Bolt's `authorize`, and the team an allow-list can check.
-
-    Bolt's single-workspace authorization calls `auth.test` for every request until one
-    answer arrives (250 calls in a cold burst, on the ack path); this asks once, shares the
-    call among requests that come before it ends, and keeps the answer for the process.
+class SlackIdentity:
+    """The answer of one `auth.test`: what Bolt's `authorize` gives each request (bot/slack/app.py),
+    and the team an allow-list can check. Knows no Bolt: `serve` sends auth.test before Bolt is
+    imported. Asked once: callers at the same time share the call; the answer is kept.
     """
 
     def __init__(self, client: AsyncWebClient) -> None:
@@ -65,18 +60,9 @@ class SlackIdentity(AsyncAuthorize):
             self._pending.add_done_callback(lambda done: done.cancelled() or done.exception())
         await asyncio.shield(self._pending)
 
-    async def __call__(
-        self,
-        *,
-        context: AsyncBoltContext,
-        enterprise_id: str | None,
-        team_id: str | None,
-        user_id: str | None,
-        actor_enterprise_id: str | None = None,
-        actor_team_id: str | None = None,
-        actor_user_id: str | None = None,
-    ) -> AuthorizeResult | None:
-        """Bolt's authorize: the kept answer; None (Bolt says NO_IDENTITY) if Slack gives none."""
+    async def authorization(self, user_id: str | None) -> dict[str, Any] | None:
+        """Bolt's AuthorizeResult fields for a request of `user_id`, from the kept answer (asked
+        for once if there is none yet); None if Slack gives none (Bolt then says NO_IDENTITY)."""
         if self._answer is None:
             try:
                 await self.fetch()
@@ -86,15 +72,15 @@ class SlackIdentity(AsyncAuthorize):
                 said("auth.test failed: %s", exc)
                 self._last_failure = repr(exc)
                 return None
-        return AuthorizeResult(
-            enterprise_id=self.enterprise_id,
-            team_id=self.team_id,
-            bot_id=self._get("bot_id"),
-            bot_user_id=self.bot_user_id,
-            bot_token=self._client.token,
-            bot_scopes=self._scopes,
-            user_id=user_id,
-        )
+        return {
+            "enterprise_id": self.enterprise_id,
+            "team_id": self.team_id,
+            "bot_id": self._get("bot_id"),
+            "bot_user_id": self.bot_user_id,
+            "bot_token": self._client.token,
+            "bot_scopes": self._scopes,
+            "user_id": user_id,
+        }
 
     def _get(self, key: str) -> str | None:
         value = (self._answer or {}).get(key)
