@@ -87,6 +87,7 @@ def test_typed_command_shows_the_seed_card(session: subprocess.CompletedProcess[
     assert "[1] Refresh  [2] Show all warnings" in reply
     assert "*" not in reply  # no mrkdwn left over
     assert "<!date" not in reply
+    assert "Slack API call" not in session.stdout  # users.info, who is asking: nothing to see
 
 
 def test_pressing_a_button_by_number(session: subprocess.CompletedProcess[str]) -> None:

@@ -18,6 +18,8 @@ NAMES = {USER: "you", BOT_USER_ID: "importrun", CHANNEL: "plm-imports", ONCALL: 
 # What Slack does to `@name` in a command with should_escape: the demo workspace's own names.
 MENTIONS = {"@plm-oncall": f"<!subteam^{ONCALL}|@plm-oncall>", "@you": f"<@{USER}|you>"}
 AT_NAME = re.compile(r"@[\w.-]+")
+# Calls that only read Slack (the bot's identity, who is asking): no one sees them in Slack.
+UNSEEN = frozenset({"auth.test", "users.info"})
 
 
 def describe(call: SlackCall) -> tuple[str, Rendered | None] | None:
@@ -46,7 +48,7 @@ def describe(call: SlackCall) -> tuple[str, Rendered | None] | None:
         return f"modal {verb}", render_view(view_of(body), names=NAMES)
     if method == "chat.delete":
         return f"@importrun deleted a message in {where}", None
-    if method == "auth.test":
+    if method in UNSEEN:
         return None
     return f"Slack API call {method}", None
 
