@@ -101,10 +101,10 @@ class Settings(BaseSettings):
     def require(self, *names: str) -> None:
         """Raise `SettingsError` naming every required setting that is missing."""
         if absent := self.missing(*names):
-            plural = "s are" if len(absent) > 1 else " is"
+            plural, them = ("s are", "them") if len(absent) > 1 else (" is", "it")
             raise SettingsError(
                 f"The setting{plural} missing: {', '.join(absent)}. "
-                "Set it in the environment or in .env (see .env.example)."
+                f"Set {them} in the environment or in .env (see .env.example)."
             )
 
 
