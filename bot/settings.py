@@ -17,9 +17,13 @@ IdList = Annotated[frozenset[str], NoDecode]
 class SettingsError(Exception):
     """Configuration that cannot be used, said in plain sentences (one per setting)."""
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[str] | None = None, fields: list[str] | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems or [message]
+        # The settings whose values could not be read (field names), for `defaults_for`.
+        self.fields = fields or []
 
 
 class Settings(BaseSettings):
@@ -113,13 +117,26 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = []
+        problems, fields = [], []
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]).upper()
             shown = "" if _is_secret(name) else f" (got {error.get('input')!r})"
             message = error["msg"].removeprefix("Value error, ")
             problems.append(f"{name}: {message}{shown}.")
-        raise SettingsError(" ".join(problems), problems) from None
+            fields.append(str(error["loc"][0]) if error["loc"] else "")
+        raise SettingsError(" ".join(problems), problems, fields) from None
+
+
+def defaults_for(error: SettingsError) -> Settings | None:
+    """The settings with each value `error` could not read replaced by its default (None when
+    that does not help), so that `check` can go on to name every other problem too."""
+    fields = Settings.model_fields
+    if not error.fields or any(name not in fields for name in error.fields):
+        return None
+    try:
+        return Settings(**{name: fields[name].default for name in error.fields})
+    except ValidationError:
+        return None
 
 
 def _blank(value: object) -> bool:

@@ -394,13 +394,32 @@ async def test_a_wrong_arena_password_is_exit_2_everywhere(world: World) -> None
 
 
 async def test_check_lists_every_wrong_setting_on_its_own_line(world: World) -> None:
-    """Unreadable values: a PROBLEM line each on stdout, exit 2."""
-    result = await world.process("check", PORT="99999", POLL_INTERVAL_SECONDS="abc")
+    """Unreadable values: a PROBLEM line each on stdout, exit 2; the missing settings are named
+    in the same run, not only once the unreadable ones are fixed."""
+    result = await world.process(
+        "check", PORT="99999", POLL_INTERVAL_SECONDS="abc", ARENA_EMAIL="", SLACK_BOT_TOKEN=""
+    )
     assert result.code == 2
-    lines = result.out.splitlines()
-    assert any(line.startswith("PROBLEM PORT: ") for line in lines)
-    assert any(line.startswith("PROBLEM POLL_INTERVAL_SECONDS: ") for line in lines)
+    problems = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
+    assert [line.split(":")[0].split()[1] for line in problems] == [
+        "PORT",
+        "POLL_INTERVAL_SECONDS",
+        "ARENA_EMAIL",
+        "SLACK_BOT_TOKEN",
+    ]
+    assert (
+        "PROBLEM SLACK_BOT_TOKEN is missing: the bot token xoxb-… from the Slack app." in problems
+    )
+    assert result.out.splitlines()[-1].startswith("4 problems: fix the settings named above")
     assert result.err == ""
+
+
+async def test_check_says_an_unreadable_workspace_id_once(world: World) -> None:
+    """ARENA_WORKSPACE_ID=abc is a PROBLEM, not also the note that it is not set."""
+    result = await world.run("check", ARENA_WORKSPACE_ID="abc")
+    assert result.code == 2
+    assert "PROBLEM ARENA_WORKSPACE_ID: Input should be a valid integer" in result.out
+    assert "ARENA_WORKSPACE_ID is not set" not in result.out
 
 
 async def test_serve_names_every_missing_setting_at_once(world: World) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TextIO
@@ -57,11 +57,18 @@ class Report:
         return WRONG if self.wrong else UNREACHABLE if self.unreachable else OK
 
 
-async def check(settings: Settings, out: TextIO) -> int:
-    """Check the settings, log in to Arena, call Slack's `auth.test`; return the exit code."""
+async def check(settings: Settings, out: TextIO, *, unreadable: Sequence[str] = ()) -> int:
+    """Check the settings, log in to Arena, call Slack's `auth.test`; return the exit code.
+
+    `unreadable`: a sentence for each value that could not be read (`settings` has its default).
+    """
     report = Report(out)
+    for problem in unreadable:
+        report.problem(problem)
     _check_urls(settings, report)
-    await _check_arena(settings, report)
+    # An unreadable ARENA_WORKSPACE_ID is said above, not as "not set".
+    unset = not any(problem.startswith("ARENA_WORKSPACE_ID:") for problem in unreadable)
+    await _check_arena(settings, report, note_unset=unset)
     await _check_slack(settings, report)
     problems = report.wrong + report.unreachable
     if problems:
@@ -79,11 +86,11 @@ def _check_urls(settings: Settings, report: Report) -> None:
             report.problem(f"{name.upper()} is not an http(s) URL: {url!r}.")
 
 
-async def _check_arena(settings: Settings, report: Report) -> None:
+async def _check_arena(settings: Settings, report: Report, *, note_unset: bool = True) -> None:
     missing = settings.missing("arena_email", "arena_password")
     for name in missing:
         report.problem(f"{name} is missing: the Arena integration user's {_WHAT[name]}.")
-    if settings.arena_workspace_id is None:
+    if settings.arena_workspace_id is None and note_unset:
         report.note(
             "ARENA_WORKSPACE_ID is not set: Arena will use the user's last workspace; "
             "set the 9-digit ID to be sure."

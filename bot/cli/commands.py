@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from bot.cli.outcome import fix_hint
@@ -131,21 +132,22 @@ class _SaidByTheCommand(logging.Filter):
         return False
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one of the four commands; returns its exit code."""
+def run(args: argparse.Namespace, settings: Settings, *, unreadable: Sequence[str] = ()) -> int:
+    """Run one of the four commands; returns its exit code. `unreadable`: the sentences of
+    settings that could not be read, which `check` reports first."""
     if settings.log_level == "DEBUG":
-        return _run(args, settings)
+        return _run(args, settings, unreadable)
     # Progress and problems are printed as sentences; INFO logs would only repeat them.
     logging.getLogger().setLevel(logging.WARNING)
     gate, quiet = logging.getLogger("bot.arena.gates"), _SaidByTheCommand()
     gate.addFilter(quiet)
     try:
-        return _run(args, settings)
+        return _run(args, settings, unreadable)
     finally:
         gate.removeFilter(quiet)
 
 
-def _run(args: argparse.Namespace, settings: Settings) -> int:
+def _run(args: argparse.Namespace, settings: Settings, unreadable: Sequence[str]) -> int:
     if args.command == "demo":
         try:
             # Imported here: the demo (simulator, stub, console) is no part of `serve`'s start.
@@ -160,7 +162,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "check":
         from bot.cli.check import check
 
-        return asyncio.run(check(settings, sys.stdout))
+        return asyncio.run(check(settings, sys.stdout, unreadable=unreadable))
     from bot.cli.tools import guarded, post, run_ref, show
 
     if args.command == "show":

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from bot import __version__
 from bot.cli import commands as cli_commands
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, defaults_for, load_settings
 from bot.wiring import open_runtime
 
 EPILOG = (
@@ -70,17 +70,23 @@ async def _serve(settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; exit codes: 0 done, 1 failed, 2 bad usage or configuration."""
     args = _parser().parse_args(argv)
+    unreadable: list[str] = []
     try:
         settings = load_settings()
     except SettingsError as exc:
-        if args.command == "check":
-            # `check` reports on stdout, one line per wrong setting, as it does for the others.
+        # `check` names each unreadable value on its own line, then goes on with the defaults
+        # in their place to name every other problem too (a missing ARENA_EMAIL, say).
+        fallback = defaults_for(exc) if args.command == "check" else None
+        if fallback is not None:
+            settings, unreadable = fallback, exc.problems
+        elif args.command == "check":
             for problem in exc.problems:
                 print(f"PROBLEM {problem}")
             print(cli_commands.fix_hint(len(exc.problems)))
+            return 2
         else:
             print(f"importrun-bot: {exc}", file=sys.stderr)
-        return 2
+            return 2
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -89,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return asyncio.run(_serve(settings))
         if args.command in cli_commands.NAMES:
-            return cli_commands.run(args, settings)
+            return cli_commands.run(args, settings, unreadable=unreadable)
     except SettingsError as exc:
         print(f"importrun-bot: {exc}", file=sys.stderr)
         return 2
