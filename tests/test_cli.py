@@ -492,6 +492,42 @@ async def test_check_names_a_database_it_cannot_open(world: World) -> None:
     assert "ok      Arena: logged in as" in result.out
 
 
+async def test_check_finds_a_sqlite_file_serve_could_not_create(world: World) -> None:
+    """A SQLite file that does not exist yet, in a folder that cannot be made (its parent is a
+    file): `check` says what `serve` would say at its start, exit 2, and creates nothing."""
+    plain = world.workdir / "plain-file"
+    plain.write_text("not a folder")
+    result = await world.run("check", DATABASE_URL=f"sqlite:///{plain}/sub/bot.db")
+    assert result.code == 2, result.out
+    [problem] = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
+    assert problem == (
+        f"PROBLEM DATABASE_URL: the SQLite file {plain}/sub/bot.db cannot be opened ([Errno 20] "
+        f"Not a directory: '{plain}'); check that its folder exists or can be created and that "
+        "the bot may write there."
+    )
+    assert plain.read_text() == "not a folder"
+
+
+async def test_check_reports_the_database_and_leaves_no_new_file(world: World) -> None:
+    """A SQLite file still to be made is said to be, and is not made; an existing one opens."""
+    fresh = world.workdir / "not-yet" / "bot.db"
+    result = await world.run("check", DATABASE_URL=f"sqlite:///{fresh}")
+    assert result.code == 0, result.out
+    assert (
+        f"ok      Database: sqlite:///{fresh} does not exist yet; serve will create it there."
+        in result.out
+    )
+    assert not fresh.parent.exists()
+
+    await (await open_store(f"sqlite:///{fresh}")).close()
+    result = await world.run("check", DATABASE_URL=f"sqlite:///{fresh}")
+    assert result.code == 0, result.out
+    assert (
+        f"ok      Database: sqlite:///{fresh} opens, its schema is up to date and it can be "
+        "written." in result.out
+    )
+
+
 async def test_check_asks_slack_for_a_socket_mode_url_with_the_app_token(world: World) -> None:
     """Socket Mode: the app-level token is tried with apps.connections.open, not only its
     prefix; a refused one is one PROBLEM sentence and exit code 2."""

@@ -19,7 +19,8 @@ from bot.runs.explain import explain
 from bot.settings import Settings
 from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession
-from bot.watch.store import DatabaseError, open_store
+from bot.watch.store import DatabaseError, database_path, open_store, redacted
+from bot.watch.store_sqlite import cannot_create
 from bot.wiring import database_exists, open_arena, shared_session, slack_client
 
 logger = logging.getLogger(__name__)
@@ -95,9 +96,9 @@ async def _check_arena(settings: Settings, report: Report, *, note_unset: bool =
             "ARENA_WORKSPACE_ID is not set: Arena will use the user's last workspace; "
             "set the 9-digit ID to be sure."
         )
-    if missing or settings.arena_email is None or settings.arena_password is None:
-        return
     async with _stored_session(settings, report) as keeper:
+        if missing or settings.arena_email is None or settings.arena_password is None:
+            return
         token = await keeper.load() if keeper is not None else None
         kept = (keeper, token) if keeper is not None and token is not None else None
         # A session kept in the database is the running bot's (or the next one's): left open.
@@ -109,11 +110,19 @@ async def _check_arena(settings: Settings, report: Report, *, note_unset: bool =
 async def _stored_session(
     settings: Settings, report: Report
 ) -> AsyncIterator[StoredSession | None]:
-    """The session a running bot keeps in DATABASE_URL, so that `check` logs nobody out.
+    """The session a running bot keeps in DATABASE_URL, so that `check` logs nobody out; the
+    database is reported on the way.
 
-    A SQLite file that does not exist yet is not created: there is no session to share.
+    A SQLite file that does not exist yet is not created (there is no session to share), but
+    `serve` must be able to create it.
     """
+    shown = redacted(settings.database_url)
     if not database_exists(settings):
+        path = database_path(settings.database_url)
+        if (problem := cannot_create(path)) is not None:
+            report.problem(problem)
+        elif path != ":memory:":
+            report.ok(f"Database: {shown} does not exist yet; serve will create it there.")
         yield None
         return
     try:
@@ -122,6 +131,7 @@ async def _stored_session(
         report.problem(str(exc))
         yield None
         return
+    report.ok(f"Database: {shown} opens, its schema is up to date and it can be written.")
     try:
         yield shared_session(settings, store)
     finally:

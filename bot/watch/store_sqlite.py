@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import sqlite3
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -129,6 +131,23 @@ def _connect(path: str, busy_ms: int) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     return db
+
+
+def cannot_create(path: str) -> str | None:
+    """Why `open` could not create the SQLite file `path` (None: it could), found by writing a
+    temporary file in its nearest existing folder; nothing is left behind."""
+    wanted = folder = Path(path).absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return _sentence(path, NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder)))
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        # Said of the file's folder, as `open` would say it, not of the temporary file.
+        return _sentence(path, OSError(exc.errno, exc.strerror, str(wanted)))
+    return None
 
 
 def _migrate(db: sqlite3.Connection) -> None:
