@@ -119,9 +119,11 @@ async def _stored_session(
     shown = redacted(settings.database_url)
     if not database_exists(settings):
         path = database_path(settings.database_url)
-        if (problem := cannot_create(path)) is not None:
+        if path == ":memory:":
+            pass
+        elif (problem := cannot_create(path)) is not None:
             report.problem(problem)
-        elif path != ":memory:":
+        else:
             report.ok(f"Database: {shown} does not exist yet; serve will create it there.")
         yield None
         return
