@@ -18,3 +18,11 @@ def test_every_command_has_help_with_examples(
     shown = capsys.readouterr().out
     assert f"importrun-bot {command}" in shown
     assert "example" in shown
+
+
+def test_post_help_says_every_cause_of_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run that ended in ERROR with no failed rows also ends `--fail-on-errors` with 3."""
+    with pytest.raises(SystemExit):
+        main(["post", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "3 posted but the run had failed rows or ended in ERROR (--fail-on-errors)" in shown

@@ -87,7 +87,7 @@ def add_to(commands: Any) -> None:
         "--fail-on-errors\n"
         "exit codes: 0 posted, 1 Arena or Slack failed or --timeout passed (nothing posted),\n"
         "  2 bad arguments or settings (Arena or Slack refusing the login or token),\n"
-        "  3 posted but the run had failed rows (--fail-on-errors)",
+        "  3 posted but the run had failed rows or ended in ERROR (--fail-on-errors)",
     )
     _run_args(poster)
     poster.add_argument("--channel", required=True, metavar="C", help="channel ID, e.g. C0123…")
