@@ -218,6 +218,8 @@ def test_help_message_lists_the_grammar_and_the_problem() -> None:
     for command in ("unsubscribe IMPORT", "list", "status"):
         assert f"/importrun {command}`" in usage
     assert "For example" in plain["blocks"][-1]["elements"][0]["text"]
+    # The run's page holds both GUIDs; an import's page holds no run.
+    assert "both GUIDs are in the address of a run's page: `…/imports/IMPORT/runs/RUN`" in usage
     helped = help_message("I don't know `<@U1>`.")
     first = section_texts(helped.to_dict()["blocks"])[0]
     assert first == ":warning: I don't know ˋ&lt;@U1&gt;ˋ."

@@ -45,7 +45,7 @@ mentioning whom you name
 • `{ids.COMMAND} unsubscribe IMPORT`: stop hearing about it
 • `{ids.COMMAND} list`: this channel's watches and subscriptions
 • `{ids.COMMAND} status`: is Arena reachable, requests left today, polling
-In Arena, GUIDs are in the address of an import's page: `…/imports/IMPORT/runs/RUN`."""
+In Arena, both GUIDs are in the address of a run's page: `…/imports/IMPORT/runs/RUN`."""
 
 
 def examples(names: Sequence[str]) -> str:
