@@ -800,6 +800,33 @@ def test_the_slack_stub_runs_standalone() -> None:
     assert "SLACK_BOT_TOKEN=xoxb-local-stub" in "".join(lines)
 
 
+def test_the_standalone_slack_stub_prints_a_refused_call_as_refused() -> None:
+    """A call with a wrong token is printed with Slack's error, not like a post that was made."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot.demo.slack_stub", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        try:
+            lines = [process.stdout.readline() for _ in range(5)]
+            url = lines[0].rsplit(" ", 1)[-1].strip()
+            for token in ("xoxb-wrong", "xoxb-local-stub"):
+                httpx.post(
+                    f"{url}chat.postMessage",
+                    json={"channel": "C0DEMOCHAN", "text": "hello"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+            printed = [process.stdout.readline().rstrip("\n") for _ in range(2)]
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert printed == [
+        "chat.postMessage C0DEMOCHAN hello → refused: invalid_auth",
+        "chat.postMessage C0DEMOCHAN hello",
+    ]
+
+
 async def test_the_demo_workspace_keeps_starting_runs(fake_clock: FakeClock) -> None:
     """A new run every so often, RUNNING at first and finished within a minute."""
     simulator = ArenaSimulator(clock=fake_clock)

@@ -259,7 +259,9 @@ async def _read_body(request: web.Request) -> dict[str, Any]:
 
 def _print_call(call: SlackCall) -> None:
     where = call.body.get("channel") or call.body.get("_key") or ""
-    print(f"{call.method} {where} {call.text[:100]}".rstrip(), flush=True)
+    # A refused call (a wrong token, say) must not read like a post that went through.
+    refused = f" → refused: {call.answer.get('error')}" if call.answer.get("ok") is False else ""
+    print(f"{call.method} {where} {call.text[:100]}".rstrip() + refused, flush=True)
 
 
 async def _serve(host: str, port: int, token: str) -> None:
