@@ -26,3 +26,11 @@ def test_post_help_says_every_cause_of_exit_code_3(capsys: pytest.CaptureFixture
         main(["post", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert "3 posted but the run had failed rows or ended in ERROR (--fail-on-errors)" in shown
+
+
+def test_check_help_names_the_socket_mode_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """`check` also tries SLACK_APP_TOKEN, as README says; its help says so."""
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "in Socket Mode, apps.connections.open with SLACK_APP_TOKEN" in shown

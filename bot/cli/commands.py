@@ -111,7 +111,8 @@ def add_to(commands: Any) -> None:
         "Check every setting: sign in to Arena (with the session a running bot keeps in "
         "DATABASE_URL when there is one, so nobody is logged out; else one login), read the "
         "import definitions and the quota left, open the database, and call Slack's auth.test "
-        "with SLACK_BOT_TOKEN. One line per finding; secrets are never printed.",
+        "with SLACK_BOT_TOKEN (in Socket Mode, apps.connections.open with SLACK_APP_TOKEN too). "
+        "One line per finding; secrets are never printed.",
         "example:\n  importrun-bot check\n"
         "exit codes: 0 all in order, 1 Arena or Slack unreachable, 2 a setting missing or wrong",
     )
