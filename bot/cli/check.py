@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from typing import TextIO
 from urllib.parse import urlsplit
 
-import aiohttp
-from slack_sdk.errors import SlackApiError, SlackClientError
-
 from bot.arena.client import ArenaClient
 from bot.arena.errors import ArenaAuthError, ArenaError, ArenaUnavailable
+from bot.cli.check_report import Report
+from bot.cli.check_slack import check_slack
 from bot.cli.outcome import fix_hint
 from bot.runs.explain import explain
 from bot.settings import Settings
@@ -21,41 +19,9 @@ from bot.terminal.mrkdwn import plain_text
 from bot.watch.shared_session import StoredSession
 from bot.watch.store import DatabaseError, database_path, open_store, redacted
 from bot.watch.store_sqlite import cannot_create
-from bot.wiring import database_exists, open_arena, shared_session, slack_client
+from bot.wiring import database_exists, open_arena, shared_session
 
 logger = logging.getLogger(__name__)
-
-OK, UNREACHABLE, WRONG = 0, 1, 2
-"""Exit codes: all good; Arena or Slack could not be reached; a setting is missing or wrong."""
-
-
-@dataclass
-class Report:
-    """What `check` found; problems decide the exit code."""
-
-    out: TextIO
-    wrong: int = 0
-    unreachable: int = 0
-
-    def ok(self, text: str) -> None:
-        self._say("ok     ", text)
-
-    def note(self, text: str) -> None:
-        self._say("note   ", text)
-
-    def problem(self, text: str, *, reachable: bool = True) -> None:
-        if reachable:
-            self.wrong += 1
-        else:
-            self.unreachable += 1
-        self._say("PROBLEM", text)
-
-    def _say(self, mark: str, text: str) -> None:
-        print(f"{mark} {text}", file=self.out, flush=True)
-
-    @property
-    def code(self) -> int:
-        return WRONG if self.wrong else UNREACHABLE if self.unreachable else OK
 
 
 async def check(settings: Settings, out: TextIO, *, unreadable: Sequence[str] = ()) -> int:
@@ -70,7 +36,7 @@ async def check(settings: Settings, out: TextIO, *, unreadable: Sequence[str] = 
     # An unreadable ARENA_WORKSPACE_ID is said above, not as "not set".
     unset = not any(problem.startswith("ARENA_WORKSPACE_ID:") for problem in unreadable)
     await _check_arena(settings, report, note_unset=unset)
-    await _check_slack(settings, report)
+    await check_slack(settings, report)
     problems = report.wrong + report.unreachable
     if problems:
         print(fix_hint(problems), file=out)
@@ -208,64 +174,6 @@ def _quota(settings: Settings, arena: ArenaClient, report: Report) -> None:
         report.note(f"{line} Below ARENA_QUOTA_RESERVE: polling would pause now.")
     else:
         report.ok(line)
-
-
-async def _check_slack(settings: Settings, report: Report) -> None:
-    token = settings.slack_bot_token
-    if settings.missing("slack_bot_token"):
-        report.problem("SLACK_BOT_TOKEN is missing: the bot token xoxb-… from the Slack app.")
-    elif token is not None and not token.get_secret_value().startswith("xoxb-"):
-        report.problem("SLACK_BOT_TOKEN does not start with xoxb-: use the Bot User OAuth Token.")
-    if settings.socket_mode:
-        app_token = settings.slack_app_token
-        if app_token is None or not app_token.get_secret_value().startswith("xapp-"):
-            report.problem("SLACK_APP_TOKEN does not start with xapp-: use an app-level token.")
-    elif settings.missing("slack_signing_secret"):
-        report.problem(
-            "SLACK_SIGNING_SECRET is missing: HTTP mode needs it (or set SLACK_APP_TOKEN "
-            "for Socket Mode)."
-        )
-    if token is None or settings.missing("slack_bot_token"):
-        return
-    try:
-        answer = await slack_client(settings).auth_test()
-    except SlackApiError as exc:
-        error = exc.response.get("error", "unknown_error")
-        report.problem(f"SLACK_BOT_TOKEN: Slack's auth.test refused it ({error}).")
-        return
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        _unreachable(settings, exc, report)
-        return
-    who = f"@{answer.get('user')} in team {answer.get('team')} ({answer.get('team_id')})"
-    if answer.get("bot_id"):
-        report.ok(f"Slack: auth.test accepts the bot token: {who}.")
-    else:
-        report.problem(f"SLACK_BOT_TOKEN is not a bot token (it belongs to {who}).")
-    if settings.slack_app_token is not None and not settings.missing("slack_app_token"):
-        await _check_socket_mode(settings, settings.slack_app_token.get_secret_value(), report)
-
-
-async def _check_socket_mode(settings: Settings, app_token: str, report: Report) -> None:
-    """Ask Slack for a Socket Mode URL with the app-level token (the URL is not used)."""
-    try:
-        await slack_client(settings).apps_connections_open(app_token=app_token)
-    except SlackApiError as exc:
-        # Imported here: Bolt's Socket Mode adapter would cost every `serve` start ~80 ms.
-        from bot.slack.socket_mode import refusal
-
-        report.problem(refusal(str(exc.response.get("error", "unknown_error"))))
-    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        _unreachable(settings, exc, report)
-    else:
-        report.ok("Slack: apps.connections.open accepts the app-level token (Socket Mode).")
-
-
-def _unreachable(settings: Settings, exc: BaseException, report: Report) -> None:
-    reason = str(exc) or type(exc).__name__
-    report.problem(
-        f"SLACK_API_URL: Slack could not be reached at {settings.slack_api_url} ({reason}).",
-        reachable=False,
-    )
 
 
 _WHAT = {"ARENA_EMAIL": "e-mail", "ARENA_PASSWORD": "password"}
