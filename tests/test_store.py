@@ -51,17 +51,24 @@ async def store(url: str) -> AsyncIterator[Store]:
 
 
 async def add_watch(
-    store: Store, *, channel: str = CHANNEL, ts: str = "1.000001", now: float = 0.0
+    store: Store,
+    *,
+    channel: str = CHANNEL,
+    ts: str = "1.000001",
+    now: float = 0.0,
+    run: str = RUN,
+    number: int | None = 16,
 ) -> Watch:
-    """A watch of RUN in `channel`."""
+    """A watch of `run` (number `number`) in `channel`."""
     return await store.add_watch(
         channel=channel,
         import_guid=IMPORT,
-        run_guid=RUN,
+        run_guid=run,
         message_ts=ts,
         user_id="U0ASKER001",
         now=now,
         interval=30.0,
+        run_number=number,
     )
 
 
@@ -275,27 +282,59 @@ async def test_migrations_run_once_and_upgrade_a_version_1_database(url: str) ->
     first = await open_store(url)
     watch = await add_watch(first)
     await first.close()
-    await _downgrade_to_version_1(url)
+    await _downgrade(url, to=1)
 
     again = await open_store(url)
     try:
         assert [w.id for w in await again.pending_watches()] == [watch.id]
         assert await again.claim_lease("replica-a", now=0.0, seconds=15)
-        assert await _versions(url) == [1, 2]
+        assert await _versions(url) == [1, 2, 3]
     finally:
         await again.close()
     reopened = await open_store(url)
     await reopened.close()
-    assert await _versions(url) == [1, 2]
+    assert await _versions(url) == [1, 2, 3]
 
 
-async def _downgrade_to_version_1(url: str) -> None:
-    """What a database written by the build before migrations 2 looks like."""
+async def test_a_version_2_database_gains_run_numbers(url: str) -> None:
+    """A database left at schema version 2 (watches without their run's number) gains the
+    column in place: its watch is kept, with no number; a new watch keeps its run's number,
+    and watching again (after the run was announced) keeps the number of the new watch."""
+    first = await open_store(url)
+    old = await add_watch(first)
+    await first.close()
+    await _downgrade(url, to=2)
+
+    store = await open_store(url)
+    try:
+        assert await _versions(url) == [1, 2, 3]
+        [kept] = await store.pending_watches()
+        assert (kept.id, kept.run_guid, kept.run_number) == (old.id, RUN, None)
+        assert kept.watchers == ["U0ASKER001"]
+        new = await add_watch(store, run="R8NEWRUN4L47Q9VQWUF3", number=17)
+        assert new.run_number == 17
+        await store.advance_watch(old.id, 2)
+        again = await add_watch(store, number=16)
+        assert (again.id, again.run_number) == (old.id, 16)
+        numbers = {w.run_guid: w.run_number for w in await store.pending_watches(CHANNEL)}
+        assert numbers == {RUN: 16, "R8NEWRUN4L47Q9VQWUF3": 17}
+    finally:
+        await store.close()
+
+
+# What each migration added, undone: a database as the build before that migration left it.
+_UNDO = {
+    2: ["DROP TABLE leases", "DROP TABLE arena_sessions"],
+    3: ["ALTER TABLE watches DROP COLUMN run_number"],
+}
+
+
+async def _downgrade(url: str, *, to: int) -> None:
+    """What a database written by the build before migration `to + 1` looks like."""
     script = [
-        "DROP TABLE leases",
-        "DROP TABLE arena_sessions",
-        "DELETE FROM schema_version WHERE version > 1",
+        sql for version in sorted(_UNDO, reverse=True) if version > to for sql in _UNDO[version]
     ]
+    script.append(f"DELETE FROM schema_version WHERE version > {to}")
     if url.startswith("sqlite"):
         db = sqlite3.connect(database_path(url))
         with db:

@@ -3,7 +3,10 @@ stub, SQLite); each test in a channel of its own."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -12,12 +15,14 @@ from helpers_watch import add_running_run, command, posts
 
 from bot import ids
 from bot.demo.seed import CLEAN_RUN_GUID, SEED_IMPORT_GUID
+from bot.watch.store import open_store
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 PRESSED_RUN = "N7WRUNQ8ZT4KD6RX2MBA"
 REFUSED_RUN = "N8WRUNQ8ZT4KD6RX2MBA"
 CONTAINED_RUN = "N9WRUNQ8ZT4KD6RX2MBA"
+OLD_RUN = "N6WRUNQ8ZT4KD6RX2MBA"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -30,7 +35,7 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
 async def test_the_watch_button_of_a_private_card_watches_in_the_channel(world: World) -> None:
     """Watch on a running run's private card: the card goes public, the presser is told."""
     channel = "C0PRESSED1"
-    add_running_run(world.arena, PRESSED_RUN, finishes_after=600.0)
+    add_running_run(world.arena, PRESSED_RUN, finishes_after=600.0, number=41)
     private = await command(world, f"{SEED_IMPORT_GUID} {PRESSED_RUN}", "card", channel=channel)
     button = buttons(private)[ids.ACTION_WATCH]
     response = await world.events.block_action(
@@ -47,7 +52,41 @@ async def test_the_watch_button_of_a_private_card_watches_in_the_channel(world: 
     assert "Watching" in everything(card.body)
     assert ids.ACTION_WATCH not in buttons(card.body)
     listed = await command(world, "list", "pressed-list", channel=channel)
-    assert f"watching run `{PRESSED_RUN}`" in listed["text"]
+    assert "• watching run #41 of " in listed["text"]
+    assert PRESSED_RUN not in listed["text"]
+
+
+async def test_a_watch_from_before_run_numbers_is_listed_by_its_guid(tmp_path: Path) -> None:
+    """A database from the build before watches kept their run's number is upgraded at start:
+    its watch is still listed, by the run's GUID (all it knows), and a new one by number."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    store = await open_store(url)
+    await store.add_watch(
+        channel="C0UPGRADED",
+        import_guid=SEED_IMPORT_GUID,
+        run_guid=OLD_RUN,
+        message_ts="1.000001",
+        user_id="U0OLDWATCH",
+        now=time.time(),
+        interval=3600.0,
+    )
+    await store.close()
+    old = sqlite3.connect(tmp_path / "bot.db")
+    with old:  # as schema version 2 left it
+        old.execute("ALTER TABLE watches DROP COLUMN run_number")
+        old.execute("DELETE FROM schema_version WHERE version > 2")
+    old.close()
+    async with running_world(tmp_path) as world:
+        add_running_run(world.arena, OLD_RUN, finishes_after=600.0, number=42)
+        add_running_run(world.arena, REFUSED_RUN, finishes_after=600.0, number=43)
+        watched = await command(
+            world, f"watch {SEED_IMPORT_GUID} {REFUSED_RUN}", "new", channel="C0UPGRADED"
+        )
+        assert "Watching run #43" in watched["text"]
+        listed = (await command(world, "list", "upgraded", channel="C0UPGRADED"))["text"]
+    assert f"• watching run `{OLD_RUN}` of " in listed
+    assert "<@U0OLDWATCH>" in listed
+    assert "• watching run #43 of " in listed
 
 
 async def test_the_watch_button_finds_its_channel_in_the_message_container(world: World) -> None:

@@ -113,6 +113,7 @@ async def watch(
         user_id=asker.user_id,
         now=here.poller.now(),
         interval=deps.settings.poll_interval_seconds,
+        run_number=run.number,
     )
     here.poller.wake()
     return _say(
@@ -206,9 +207,9 @@ async def list_here(deps: Deps, asker: Asker) -> Message:
     lines = []
     for w in await here.store.pending_watches(here.channel):
         watchers = " ".join(mention(user) for user in w.watchers)
-        lines.append(
-            f"• watching run `{w.run_guid}` of {await _name(deps, w.import_guid)} for {watchers}"
-        )
+        # A watch made before the store kept run numbers is named by its GUID.
+        run = f"#{w.run_number}" if w.run_number is not None else f"`{w.run_guid}`"
+        lines.append(f"• watching run {run} of {await _name(deps, w.import_guid)} for {watchers}")
     for s in await here.store.subscriptions(here.channel, active=False):
         state = f" — *stopped*: {_stopped(s.disabled_reason)}" if s.disabled_reason else ""
         who = f", mentioning {s.mentions}" if s.mentions else ""

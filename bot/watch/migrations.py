@@ -73,9 +73,16 @@ CREATE TABLE IF NOT EXISTS arena_sessions (
 );
 """
 
+# The run's number, for `list` ("run #16"): a watch made before it has none (NULL).
+_V3 = "ALTER TABLE watches ADD COLUMN run_number {integer}"
+
 MIGRATIONS: dict[Dialect, list[str]] = {
-    "sqlite": [_V1_SQLITE, _V2.format(real="REAL")],
-    "postgresql": [_V1_POSTGRES, _V2.format(real="DOUBLE PRECISION")],
+    "sqlite": [_V1_SQLITE, _V2.format(real="REAL"), _V3.format(integer="INTEGER")],
+    "postgresql": [
+        _V1_POSTGRES,
+        _V2.format(real="DOUBLE PRECISION"),
+        _V3.format(integer="BIGINT"),
+    ],
 }
 
 # Columns that SQLite databases from before schema_version may lack (version 1 adds them):

@@ -24,6 +24,7 @@ class Watch:
     next_poll_at: float
     interval: float
     stage: int
+    run_number: int | None = None  # None: watched before the store kept it
 
     @property
     def watchers(self) -> list[str]:

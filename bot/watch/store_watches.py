@@ -19,15 +19,27 @@ class WatchQueries(Primitives):
         user_id: str,
         now: float,
         interval: float,
+        run_number: int | None = None,
     ) -> Watch:
         """Remember a watch (replacing an announced watch of the same run in the channel)."""
         await self._write(
             "INSERT INTO watches (channel, import_guid, run_guid, message_ts, user_id, created_at,"
-            " next_poll_at, interval) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " next_poll_at, interval, run_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, import_guid, run_guid) DO UPDATE SET"
             " message_ts=excluded.message_ts, user_id=excluded.user_id, others='',"
-            " next_poll_at=excluded.next_poll_at, interval=excluded.interval, stage=0",
-            (channel, import_guid, run_guid, message_ts, user_id, now, now + interval, interval),
+            " next_poll_at=excluded.next_poll_at, interval=excluded.interval, stage=0,"
+            " run_number=excluded.run_number",
+            (
+                channel,
+                import_guid,
+                run_guid,
+                message_ts,
+                user_id,
+                now,
+                now + interval,
+                interval,
+                run_number,
+            ),
         )
         row = await self._one(
             "SELECT * FROM watches WHERE channel = ? AND import_guid = ? AND run_guid = ?",
