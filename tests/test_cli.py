@@ -162,6 +162,27 @@ async def test_show_bad_guid_is_a_usage_error(world: World) -> None:
     assert world.arena.stats.requests == before
 
 
+@pytest.mark.parametrize(
+    ("args", "short"),
+    [
+        (("IM4QX7N2BK9D3WZTRH5", "x"), "IM4QX7N2BK9D3WZTRH5"),
+        (("IMQXNBKDWZTRHABCDEF", "latest"), "IMQXNBKDWZTRHABCDEF"),
+    ],
+)
+async def test_show_a_guid_one_character_short(
+    world: World, args: tuple[str, ...], short: str
+) -> None:
+    """The real command: a GUID copied one character short is said to be one, exit code 2,
+    whether it holds a digit or is only like a name no definition has."""
+    result = await world.process("show", *args)
+    assert result.code == 2
+    assert result.err.startswith(
+        f"importrun-bot: “{short}” looks like an import GUID but has 19 characters, and "
+        "Arena's have 20: copy it again from the address of the run's page in Arena."
+    )
+    assert "Traceback" not in result.err
+
+
 async def test_post_wait_posts_once_after_the_run_finishes(world: World) -> None:
     """`post --wait` polls while the run is RUNNING and posts its card once, finished."""
     world.arena.add_run(

@@ -59,8 +59,10 @@ def test_grammar(text: str, expected: object) -> None:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        (f"{IMP[:-1]} {RUN}", "not a valid import GUID"),
-        (f"{IMP} {RUN}X", "not a valid run GUID"),
+        (f"{IMP[:-1]} {RUN}", "looks like an import GUID but has 19 characters"),
+        (f"{IMP[:-1]} x", "looks like an import GUID but has 19 characters"),
+        (f"{IMP} {RUN}X", "looks like a run GUID but has 21 characters"),
+        (f"{IMP} NOT-A-GUID", "not a valid run GUID"),
         (f"{IMP} {RUN} extra", "got 3 words"),
         (f"subscribe {IMP} loud", "not a filter"),
         ("watch", "Usage: watch IMPORT RUN"),

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 from bot_world import World, everything, running_world
+from helpers_poller import add_run
 from helpers_watch import NEW_RUN, add_running_run, command, posts
 
 from bot.demo.seed import SEED_IMPORT_GUID, SEED_RUN_GUID
@@ -16,12 +17,19 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ONCALL = "<!subteam^S0ONCALL1|@plm-oncall>"
 DANA = "<@U0DANA0001|dana>"
+# A definition whose name is one long upper-case word, 19 letters: like a GUID one short.
+SHOUTED = "WAREHOUSESTOCKSYNCS"
+SHOUTED_GUID = "SH0UTEDQ8ZT4KD6RX2MB"
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
     """One `serve` process for the module."""
     async with running_world(tmp_path_factory.mktemp("mistakes")) as started:
+        started.arena.add_import({"guid": SHOUTED_GUID, "number": 7, "name": SHOUTED})
+        add_run(
+            started.arena, "SH0UTEDRUNZT4KD6RX2M", finishes_after=None, import_guid=SHOUTED_GUID
+        )
         yield started
 
 
@@ -40,6 +48,37 @@ async def test_an_unknown_verb_gets_did_you_mean(world: World, text: str, verb: 
     reply = await command(world, text, f"typo-{verb}")
     assert f"did you mean `{verb}`?" in reply["text"]
     assert world.arena.stats.requests == before
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("IM4QX7N2BK9D3WZTRH5 x", "IM4QX7N2BK9D3WZTRH5"),
+        (f"IM4QX7N2BK9D3WZTRH5 {SEED_RUN_GUID}", "IM4QX7N2BK9D3WZTRH5"),
+        (f"watch IM4QX7N2BK9D3WZTRH5A {SEED_RUN_GUID}X", f"{SEED_RUN_GUID}X"),
+        ("IMQXNBKDWZTRHABCDEF latest", "IMQXNBKDWZTRHABCDEF"),
+    ],
+)
+async def test_a_guid_a_character_short_or_long_says_so(
+    world: World, text: str, short: str
+) -> None:
+    """A GUID copied one character short (or long), even one with no digit that no
+    definition is named like, is said to be one, with its length: not a complaint about the
+    next word, nor an unknown import name."""
+    reply = await command(world, text, f"short-{short}-{len(text)}")
+    what = "a run GUID" if short.startswith(SEED_RUN_GUID) else "an import GUID"
+    assert (
+        f"“{short}” looks like {what} but has {len(short)} characters, and Arena's have 20: "
+        "copy it again from the address of the run's page in Arena."
+    ) in reply["text"]
+    assert "not a valid" not in reply["text"]
+    assert "No import definition" not in reply["text"]
+
+
+async def test_a_name_like_a_guid_one_short_is_still_a_name(world: World) -> None:
+    """A definition named with one long upper-case word of 19 letters is found by it."""
+    reply = await command(world, f"{SHOUTED} 1", "shouted")
+    assert reply["blocks"][0]["text"]["text"] == f"✅ {SHOUTED} · run #1 · COMPLETE"
 
 
 async def test_invisible_characters_are_dropped(world: World) -> None:

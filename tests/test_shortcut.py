@@ -147,15 +147,27 @@ async def test_no_guids_opens_a_prefilled_modal(world: World) -> None:
 
 
 @e2e
-async def test_bad_modal_value_is_a_field_error(world: World) -> None:
-    """A run value that is no GUID: the modal stays open with the error under the field."""
-    view = await open_modal(world, "nothing to see here", "bad")
+@pytest.mark.parametrize(
+    ("run", "says"),
+    [
+        ("R9TCQ", "'R9TCQ' is not a valid run GUID"),
+        (
+            "R9TCQNRT4L47Q9VQWUF",
+            "“R9TCQNRT4L47Q9VQWUF” looks like a run GUID but has 19 characters, and Arena's "
+            "have 20",
+        ),
+    ],
+)
+async def test_bad_modal_value_is_a_field_error(world: World, run: str, says: str) -> None:
+    """A run value that is no GUID (or one a character short): the modal stays open with the
+    error under the field."""
+    view = await open_modal(world, "nothing to see here", f"bad-{run}")
     before = world.arena.stats.requests
-    response = await world.events.view_submission(submitted(view, SEED_IMPORT_GUID, "R9TCQ"))
+    response = await world.events.view_submission(submitted(view, SEED_IMPORT_GUID, run))
     assert response.status_code == 200
     answer = response.json()
     assert answer["response_action"] == "errors"
-    assert "not a valid run GUID" in answer["errors"]["run"]
+    assert says in answer["errors"]["run"]
     assert world.arena.stats.requests == before
 
 

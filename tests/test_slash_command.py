@@ -87,7 +87,7 @@ async def test_bad_guid_is_refused_before_arena(world: World) -> None:
     """A malformed GUID is one sentence and no request to Arena."""
     before = world.arena.stats.requests
     reply = await ask(world, f"{SEED_IMPORT_GUID} R9TCQNRT4L47Q9VQWUF", "badguid")
-    assert "not a valid run GUID" in everything(reply)
+    assert "“R9TCQNRT4L47Q9VQWUF” looks like a run GUID but has 19 characters" in reply.text
     assert world.arena.stats.requests == before
 
 

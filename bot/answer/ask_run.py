@@ -17,7 +17,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.answer.commands import ImportName, ImportRef, ShowRun, ShowRunNumber
 from bot.answer.tokens import NEWEST, clean, find_import_and_run, number
-from bot.arena.guid import is_guid
+from bot.arena.guid import is_guid, wrong_length
 from bot.arena.models import ImportDefinition
 from bot.cards.common import section
 from bot.cards.text import shorten
@@ -161,5 +161,7 @@ def _guids(text: str) -> tuple[str | None, str | None]:
 
 def _invalid(text: str, what: str) -> str:
     """The field error for a value that holds no GUID (plain text: Slack shows it as is)."""
+    if said := wrong_length(text, what=what):
+        return said
     shown = text if len(text) <= 40 else text[:37] + "..."
     return f"{shown!r} is not a valid {what}: Arena GUIDs are 20 letters and digits."

@@ -151,7 +151,9 @@ def _show(words: list[Token]) -> Command:
     import_words, run_word = (words[:-1], words[-1]) if len(words) > 1 else (words, None)
     if run_word is not None and not _is_run(run_word):
         if len(words) == 2 and looks_like_guid(words[0].text) and not run_word.quoted:
-            normalize_guid(run_word.text, what="run GUID")  # an import GUID, then a bad run
+            # An import GUID, then a bad run: the GUID is said first when it is the mistake.
+            normalize_guid(words[0].text, what="import GUID")
+            normalize_guid(run_word.text, what="run GUID")
         import_words, run_word = words, None
     import_ref, run_in_link = _import(import_words, total=len(words))
     if run_word is None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.answer.commands import ImportRef
 from bot.answer.tokens import number
 from bot.arena.errors import ArenaError
+from bot.arena.guid import wrong_length
 from bot.arena.models import ImportDefinition
 from bot.cards.text import inline, shorten, slack_len
 from bot.runs.definitions import REFRESH_AFTER, Definitions
@@ -30,12 +31,26 @@ def unknown_sentence(
     """The one sentence for a name no definition has, the close names (`near`) offered, then
     `hint` (where to see the names: it differs between Slack and the command line). Finished
     mrkdwn with `markup`, else plain text (names as typed, not escaped); within `limit` UTF-16
-    units (a modal's field error) by shortening the names rather than cutting the sentence."""
+    units (a modal's field error) by shortening the names rather than cutting the sentence.
+
+    A name like a GUID copied a few characters short or long (`IM4QX7N2BK9D3WZTRH5`: 18 to 22
+    upper-case letters and digits) that no definition has, and no name is close to, is said to
+    be one."""
+    mistyped = None if exc.near else _mistyped_guid(exc.text)
+    if mistyped is not None:
+        return mistyped[:limit]
     for width in (100, 60, 30, 12):
         said = _unknown(exc, hint, markup, width)
         if limit is None or slack_len(said) <= limit:
             return said
     return said[:limit]
+
+
+def _mistyped_guid(text: str) -> str | None:
+    word = text.strip()
+    if not (18 <= len(word) <= 22 and word.isupper() and word.isalnum()):
+        return None
+    return wrong_length(word, what="import GUID")
 
 
 def _unknown(exc: UnknownName, hint: str, markup: bool, width: int) -> str:
