@@ -71,6 +71,37 @@ async def test_missing_settings_are_named_in_one_sentence(tmp_path: Path) -> Non
     assert "Traceback" not in out
 
 
+async def test_unreadable_and_missing_settings_are_named_together(tmp_path: Path) -> None:
+    """An unreadable PORT and missing Slack and Arena settings: `serve` names them all in one
+    message on stderr and exits 2 (not the PORT alone, then the missing ones after a fix)."""
+    env = bot_env(
+        arena_url="http://127.0.0.1:9/v1",
+        slack_url="http://127.0.0.1:9/api/",
+        port=free_port(),
+        workdir=tmp_path,
+    )
+    del env["SLACK_BOT_TOKEN"], env["ARENA_PASSWORD"]
+    env |= {"PORT": "99999", "PYTHONIOENCODING": "utf-8"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "serve",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    assert proc.returncode == 2
+    assert out.decode() == ""
+    assert err.decode() == (
+        "importrun-bot: PORT: Input should be less than or equal to 65535 (got '99999'). "
+        "The settings are missing: SLACK_BOT_TOKEN, ARENA_PASSWORD. "
+        "Set them in the environment or in .env (see .env.example).\n"
+    )
+
+
 async def test_a_healthy_start_and_stop_log_no_warning(tmp_path: Path) -> None:
     """Good settings, SLACK_BOT_TOKEN in the environment (as with `docker run --env-file`):
     nothing for the on-call engineer to wonder about, such as Bolt's "As you gave `client` as

@@ -50,6 +50,21 @@ def _serve_needs(settings: Settings) -> tuple[str, ...]:
     return ("slack_bot_token", mode, "arena_email", "arena_password")
 
 
+def _and_missing(unreadable: SettingsError) -> str:
+    """The unreadable values, then every setting `serve` needs that is missing too: one
+    message, so that one fix-and-restart mends them all (an unreadable value is not called
+    missing)."""
+    fallback = defaults_for(unreadable)
+    if fallback is None:
+        return str(unreadable)
+    needed = [name for name in _serve_needs(fallback) if name not in unreadable.fields]
+    try:
+        fallback.require(*needed)
+    except SettingsError as missing:
+        return f"{unreadable} {missing}"
+    return str(unreadable)
+
+
 async def _serve(settings: Settings) -> int:
     settings.require(*_serve_needs(settings))
     from bot.slack.identity import SlackIdentity
@@ -85,7 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(cli_commands.fix_hint(len(exc.problems)))
             return 2
         else:
-            print(f"importrun-bot: {exc}", file=sys.stderr)
+            said = _and_missing(exc) if args.command == "serve" else str(exc)
+            print(f"importrun-bot: {said}", file=sys.stderr)
             return 2
     logging.basicConfig(
         level=settings.log_level,
