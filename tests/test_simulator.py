@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import io
 import json
@@ -11,10 +12,10 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import httpx
 import pytest
@@ -764,19 +765,24 @@ async def test_two_simulators_run_side_by_side() -> None:
             assert (await http.get(f"{one.url}/imports", headers=headers)).status_code == 401
 
 
-def test_main_runs_standalone() -> None:
-    """`python -m bot.demo.simulator --port 0` prints the base URL and the credentials."""
+@contextlib.contextmanager
+def standalone(module: str) -> Iterator[TextIO]:
+    """`python -m MODULE --port 0` running, and its standard output; stopped at the end."""
     with subprocess.Popen(
-        [sys.executable, "-m", "bot.demo.simulator", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "-m", module, "--port", "0"], stdout=subprocess.PIPE, text=True
     ) as process:
         assert process.stdout is not None
         try:
-            lines = [process.stdout.readline() for _ in range(6)]
+            yield process.stdout
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_main_runs_standalone() -> None:
+    """`python -m bot.demo.simulator --port 0` prints the base URL and the credentials."""
+    with standalone("bot.demo.simulator") as out:
+        lines = [out.readline() for _ in range(6)]
     url = lines[0].rsplit(" ", 1)[-1].strip()
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/v1", url)
     assert "ARENA_EMAIL=integration@example.com" in "".join(lines)
@@ -785,42 +791,24 @@ def test_main_runs_standalone() -> None:
 
 def test_the_slack_stub_runs_standalone() -> None:
     """`python -m bot.demo.slack_stub --port 0` prints its URL and the token it accepts."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "bot.demo.slack_stub", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as process:
-        assert process.stdout is not None
-        try:
-            lines = [process.stdout.readline() for _ in range(3)]
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with standalone("bot.demo.slack_stub") as out:
+        lines = [out.readline() for _ in range(3)]
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/", lines[0].rsplit(" ", 1)[-1].strip())
     assert "SLACK_BOT_TOKEN=xoxb-local-stub" in "".join(lines)
 
 
 def test_the_standalone_slack_stub_prints_a_refused_call_as_refused() -> None:
     """A call with a wrong token is printed with Slack's error, not like a post that was made."""
-    with subprocess.Popen(
-        [sys.executable, "-m", "bot.demo.slack_stub", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    ) as process:
-        assert process.stdout is not None
-        try:
-            lines = [process.stdout.readline() for _ in range(5)]
-            url = lines[0].rsplit(" ", 1)[-1].strip()
-            for token in ("xoxb-wrong", "xoxb-local-stub"):
-                httpx.post(
-                    f"{url}chat.postMessage",
-                    json={"channel": "C0DEMOCHAN", "text": "hello"},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-            printed = [process.stdout.readline().rstrip("\n") for _ in range(2)]
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    with standalone("bot.demo.slack_stub") as out:
+        lines = [out.readline() for _ in range(5)]
+        url = lines[0].rsplit(" ", 1)[-1].strip()
+        for token in ("xoxb-wrong", "xoxb-local-stub"):
+            httpx.post(
+                f"{url}chat.postMessage",
+                json={"channel": "C0DEMOCHAN", "text": "hello"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        printed = [out.readline().rstrip("\n") for _ in range(2)]
     assert printed == [
         "chat.postMessage C0DEMOCHAN hello → refused: invalid_auth",
         "chat.postMessage C0DEMOCHAN hello",
