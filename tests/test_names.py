@@ -74,15 +74,27 @@ async def test_several_matches_answer_with_a_choice(world: World) -> None:
         for b in reply["blocks"]
         if b.get("accessory", {}).get("action_id") == ids.ACTION_CHOOSE_IMPORT
     ]
-    assert [c["value"] for c in choices] == [
-        f"{SEED_IMPORT_GUID} latest",
-        f"{BOM_IMPORT_GUID} latest",
-    ]
+    assert [c["value"] for c in choices] == ["#3 latest", "#4 latest"]
     url = world.slack.response_url("chosen")
     await world.events.block_action(choices[1], response_url=url)
     chosen = await world.slack.response("chosen")
     assert chosen.body["replace_original"] is True
     assert header(chosen.body) == "⚠️ BOM load · run #2 · COMPLETE"
+
+
+async def test_a_chosen_import_is_named_in_a_mistake(world: World) -> None:
+    """`load 99`, then Choose: the answer names the import chosen, not its GUID."""
+    reply = await ask(world, "load 99", "ambiguous-99")
+    choice = next(
+        b["accessory"]
+        for b in reply["blocks"]
+        if b.get("accessory", {}).get("action_id") == ids.ACTION_CHOOSE_IMPORT
+    )
+    url = world.slack.response_url("chosen-99")
+    await world.events.block_action(choice, response_url=url)
+    said = (await world.slack.response("chosen-99")).body["text"]
+    assert "Import “Item Master load” has no run #99." in said
+    assert SEED_IMPORT_GUID not in said
 
 
 async def test_no_match_says_so_and_how_to_look(world: World) -> None:

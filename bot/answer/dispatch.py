@@ -25,6 +25,7 @@ from bot.answer.commands import (
     with_import,
 )
 from bot.arena.errors import ArenaError
+from bot.arena.models import ImportDefinition
 from bot.cards import Message, error_message, help_message
 from bot.cards.imports import import_choices
 from bot.deps import Deps
@@ -53,7 +54,9 @@ async def reply(deps: Deps, command: Command, asker: Asker) -> Reply:
         return await _reply(deps, command, asker)
     except names.AmbiguousName as exc:
         assert not isinstance(command, ListImports | ListWatches | Status | Help)
-        options = [(d, to_text(with_import(command, d.guid))) for d in exc.matches]
+        # Each Choose gives the command again with the definition's number (`#3`) where it has
+        # one: an answer about it then names it ("Import “BOM load” has no run #99.").
+        options = [(d, to_text(with_import(command, _chosen(d)))) for d in exc.matches]
         return Reply(import_choices(exc.text, options))
     except names.UnknownName as exc:
         return Reply(
@@ -62,6 +65,11 @@ async def reply(deps: Deps, command: Command, asker: Asker) -> Reply:
     except ArenaError as exc:
         logger.info("%s: %s", type(command).__name__, exc)
         return Reply(error_message(explain(exc), markup=True))
+
+
+def _chosen(definition: ImportDefinition) -> str:
+    """How a Choose button names one of several matching definitions: `#N`, else its GUID."""
+    return definition.guid if definition.number is None else f"#{definition.number}"
 
 
 async def _guid(deps: Deps, command: NamesImport) -> str:
