@@ -461,6 +461,24 @@ async def test_serve_names_every_missing_setting_at_once(world: World) -> None:
     )
 
 
+async def test_show_and_post_name_every_problem_at_once(world: World) -> None:
+    """`post` with no Slack token and no Arena password names both (it named the token, then
+    the password after a fix); `show` with an unreadable PORT names the password too."""
+    posted = await world.run(
+        "post", SEED_IMPORT_GUID, "latest", "--channel", CHANNEL,
+        SLACK_BOT_TOKEN="", ARENA_PASSWORD="",
+    )  # fmt: skip
+    assert (posted.code, posted.err) == (
+        2,
+        "importrun-bot: The settings are missing: SLACK_BOT_TOKEN, ARENA_PASSWORD. "
+        "Set them in the environment or in .env (see .env.example).\n",
+    )
+    shown = await world.run("show", SEED_IMPORT_GUID, "latest", PORT="99999", ARENA_PASSWORD="")
+    assert shown.code == 2
+    assert shown.err.startswith("importrun-bot: PORT: Input should be less than or equal to 65535")
+    assert "The setting is missing: ARENA_PASSWORD." in shown.err
+
+
 async def test_post_wait_checks_slack_before_waiting(world: World) -> None:
     """A token Slack refuses ends `post --wait` at once (exit 2), before any wait."""
     result = await world.run(

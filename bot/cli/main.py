@@ -50,14 +50,24 @@ def _serve_needs(settings: Settings) -> tuple[str, ...]:
     return ("slack_bot_token", mode, "arena_email", "arena_password")
 
 
-def _and_missing(unreadable: SettingsError) -> str:
-    """The unreadable values, then every setting `serve` needs that is missing too: one
+def _needs(command: str, settings: Settings) -> tuple[str, ...]:
+    """Every setting `command` cannot run without, so that all missing ones are named at once."""
+    arena = ("arena_email", "arena_password")
+    if command == "serve":
+        return _serve_needs(settings)
+    if command == "post":
+        return ("slack_bot_token", *arena)
+    return arena if command == "show" else ()
+
+
+def _and_missing(unreadable: SettingsError, command: str) -> str:
+    """The unreadable values, then every setting `command` needs that is missing too: one
     message, so that one fix-and-restart mends them all (an unreadable value is not called
     missing)."""
     fallback = defaults_for(unreadable)
     if fallback is None:
         return str(unreadable)
-    needed = [name for name in _serve_needs(fallback) if name not in unreadable.fields]
+    needed = [name for name in _needs(command, fallback) if name not in unreadable.fields]
     try:
         fallback.require(*needed)
     except SettingsError as missing:
@@ -66,7 +76,7 @@ def _and_missing(unreadable: SettingsError) -> str:
 
 
 async def _serve(settings: Settings) -> int:
-    settings.require(*_serve_needs(settings))
+    settings.require(*_needs("serve", settings))
     from bot.slack.identity import SlackIdentity
     from bot.slack.logs import bound_all_handlers
     from bot.slack.startup import WarmUp
@@ -100,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(cli_commands.fix_hint(len(exc.problems)))
             return 2
         else:
-            said = _and_missing(exc) if args.command == "serve" else str(exc)
+            said = _and_missing(exc, args.command)
             print(f"importrun-bot: {said}", file=sys.stderr)
             return 2
     logging.basicConfig(

@@ -102,7 +102,7 @@ async def post(
     sleep: Sleep = asyncio.sleep,
 ) -> int:
     """Post the card to `channel`, first waiting (`wait`) for the run to finish."""
-    settings.require("slack_bot_token")
+    settings.require("slack_bot_token", "arena_email", "arena_password")  # all named at once
     async with _runtime(settings) as runtime:
         arena, slack = runtime.deps.arena, runtime.slack
         import_guid, run = await _fetch(runtime.deps, ref, "post", err)
