@@ -547,6 +547,19 @@ async def test_check_finds_a_sqlite_file_serve_could_not_create(world: World) ->
     assert plain.read_text() == "not a folder"
 
 
+async def test_check_finds_a_database_path_that_is_a_folder(world: World) -> None:
+    """DATABASE_URL naming a folder (a volume's mount point, say): `serve` cannot open it, so
+    `check` must not call it a file serve will create."""
+    folder = world.workdir / "data-volume"
+    folder.mkdir()
+    result = await world.run("check", DATABASE_URL=f"sqlite:///{folder}")
+    assert result.code == 2, result.out
+    [problem] = [line for line in result.out.splitlines() if line.startswith("PROBLEM")]
+    assert problem.startswith(f"PROBLEM DATABASE_URL: the SQLite file {folder} cannot be opened")
+    assert "serve will create it" not in result.out
+    assert list(folder.iterdir()) == []
+
+
 async def test_check_reports_the_database_and_leaves_no_new_file(world: World) -> None:
     """A SQLite file still to be made is said to be, and is not made; an existing one opens."""
     fresh = world.workdir / "not-yet" / "bot.db"

@@ -141,3 +141,37 @@ async def test_a_port_in_use_is_one_sentence_and_exit_2(tmp_path: Path) -> None:
         assert world.route("PUT /logout") == 0
         async with httpx.AsyncClient() as http:
             assert (await http.get(f"{world.bot.base}/healthz")).status_code == 200
+
+
+async def test_sigterm_as_arena_login_goes_out_still_logs_out(tmp_path: Path) -> None:
+    """SIGTERM while the start's Arena login travels (an orchestrator that changed its mind):
+    serve still stops as on any SIGTERM, exit 0, and closes the session it opened."""
+    arena, slack = ArenaSimulator(), SlackStub()
+    await arena.start()
+    await slack.start()
+    bot = BotProcess(
+        bot_env(arena_url=arena.url, slack_url=slack.url, port=free_port(), workdir=tmp_path),
+        tmp_path,
+    )
+    try:
+        with bot.log.open("ab") as log:
+            bot.proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "serve",
+                cwd=tmp_path,
+                env=bot.env,
+                stdout=log,
+                stderr=log,
+            )
+        # The moment the login reaches Arena (the simulator counts it), not before.
+        while arena.stats.by_route["POST /login"] == 0 and bot.proc.returncode is None:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
+        assert await bot.stop() == 0, bot.output()
+        assert (arena.stats.logins, arena.stats.logouts) == (1, 1)
+    finally:
+        if bot.proc and bot.proc.returncode is None:
+            await bot.stop()
+        await slack.stop()
+        await arena.stop()

@@ -7,6 +7,7 @@ import asyncio
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -298,8 +299,8 @@ async def test_migrations_run_once_and_upgrade_a_version_1_database(url: str) ->
 
 async def test_a_version_2_database_gains_run_numbers(url: str) -> None:
     """A database left at schema version 2 (watches without their run's number) gains the
-    column in place: its watch is kept, with no number; a new watch keeps its run's number,
-    and watching again (after the run was announced) keeps the number of the new watch."""
+    table of numbers in place: its watch is kept, with no number; a new watch keeps its run's
+    number, and watching again (after the run was announced) keeps the number of the new watch."""
     first = await open_store(url)
     old = await add_watch(first)
     await first.close()
@@ -322,10 +323,56 @@ async def test_a_version_2_database_gains_run_numbers(url: str) -> None:
         await store.close()
 
 
+@dataclass(frozen=True)
+class WatchOfVersion2:
+    """The build before schema version 3 (bot/watch/records.py then): it reads a watch as
+    `Watch(**row)` of `SELECT * FROM watches`, in its poller and in `list`."""
+
+    id: int
+    channel: str
+    import_guid: str
+    run_guid: str
+    message_ts: str
+    user_id: str
+    others: str
+    created_at: float
+    next_poll_at: float
+    interval: float
+    stage: int
+
+
+async def test_a_replica_of_the_build_before_still_reads_watches(url: str) -> None:
+    """A rolling update: the new build migrates the shared database while a replica of the
+    build before still polls (or goes on alone, if the new one stops after migrating). That
+    replica must still read the watches, the new ones with their run's number too."""
+    store = await open_store(url)
+    try:
+        await add_watch(store, number=16)
+    finally:
+        await store.close()
+    rows = await _raw_rows(url, "SELECT * FROM watches")
+    assert [WatchOfVersion2(**row).run_guid for row in rows] == [RUN]
+
+
+async def _raw_rows(url: str, sql: str) -> list[dict[str, object]]:
+    if url.startswith("sqlite"):
+        db = sqlite3.connect(database_path(url))
+        db.row_factory = sqlite3.Row
+        rows = [dict(row) for row in db.execute(sql).fetchall()]
+        db.close()
+        return rows
+    import psycopg
+    from psycopg.rows import dict_row
+
+    async with await psycopg.AsyncConnection.connect(url, row_factory=dict_row) as conn:
+        cursor = await conn.execute(sql.encode())
+        return list(await cursor.fetchall())
+
+
 # What each migration added, undone: a database as the build before that migration left it.
 _UNDO = {
     2: ["DROP TABLE leases", "DROP TABLE arena_sessions"],
-    3: ["ALTER TABLE watches DROP COLUMN run_number"],
+    3: ["DROP TABLE run_numbers"],
 }
 
 

@@ -73,7 +73,7 @@ async def test_a_watch_from_before_run_numbers_is_listed_by_its_guid(tmp_path: P
     await store.close()
     old = sqlite3.connect(tmp_path / "bot.db")
     with old:  # as schema version 2 left it
-        old.execute("ALTER TABLE watches DROP COLUMN run_number")
+        old.execute("DROP TABLE run_numbers")
         old.execute("DELETE FROM schema_version WHERE version > 2")
     old.close()
     async with running_world(tmp_path) as world:

@@ -79,16 +79,18 @@ async def _serve(settings: Settings) -> int:
     settings.require(*_needs("serve", settings))
     from bot.slack.identity import SlackIdentity
     from bot.slack.logs import bound_all_handlers
-    from bot.slack.startup import WarmUp
+    from bot.slack.startup import WarmUp, stop_on_signals
 
     bound_all_handlers()
     async with open_runtime(settings, with_store=True) as runtime:
+        # SIGTERM is the bot's before the login goes out: a stop during the start logs out.
+        stop = stop_on_signals()
         # Arena's login and Slack's auth.test go out first; the rest of the app is imported
         # while they travel (~0.3 s of a ~1 s start), not before them.
         warm_up = await WarmUp.ahead(runtime.deps.arena, SlackIdentity(runtime.slack))
         from bot.slack.server import serve
 
-        await serve(settings, runtime, warm_up)
+        await serve(settings, runtime, warm_up, stop)
     return 0
 
 

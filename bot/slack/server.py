@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import signal
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from bot.slack.connections import (
 from bot.slack.edge import Edge
 from bot.slack.identity import SlackIdentity
 from bot.slack.logs import bound_all_handlers
-from bot.slack.startup import WarmUp
+from bot.slack.startup import WarmUp, forget_signals, stop_on_signals
 from bot.watch.lease import Leadership
 from bot.watch.poller import Poller
 from bot.wiring import Runtime
@@ -87,17 +86,24 @@ def connection_limits(settings: Settings) -> ConnectionLimits:
     return ConnectionLimits(max_connections=cap, read_timeout=settings.server_read_timeout_seconds)
 
 
-async def serve(settings: Settings, runtime: Runtime, warm_up: WarmUp | None = None) -> None:
+async def serve(
+    settings: Settings,
+    runtime: Runtime,
+    warm_up: WarmUp | None = None,
+    stop: asyncio.Event | None = None,
+) -> None:
     """Run until SIGTERM or SIGINT; then stop taking requests and finish those in flight.
 
-    `warm_up`: Arena's login and auth.test, if the caller already sent them (else sent here).
+    `warm_up`: Arena's login and auth.test, if the caller already sent them (else sent here);
+    `stop`: the caller's `stop_on_signals()`, if it set it up before sending them.
     """
     signing = settings.slack_signing_secret
     if settings.socket_mode:
         settings.require("slack_bot_token", "slack_app_token")
     else:
         settings.require("slack_bot_token", "slack_signing_secret")
-    stop = _stop_on_signals()  # from the start: nothing below may hold up SIGTERM for long
+    if stop is None:  # from the start: nothing below may hold up SIGTERM for long
+        stop = stop_on_signals()
     bound_all_handlers()
     if warm_up is None:
         warm_up = WarmUp(runtime.deps.arena, SlackIdentity(runtime.slack))
@@ -180,7 +186,7 @@ async def serve(settings: Settings, runtime: Runtime, warm_up: WarmUp | None = N
     )
 
     await stop.wait()
-    _forget_signals()
+    forget_signals()
     logger.info("stopping: no new requests; finishing those in flight")
     polling.cancel()
     with contextlib.suppress(asyncio.CancelledError):
@@ -201,21 +207,6 @@ def _unhealthy(leadership: Leadership, poller: Poller, socket: SocketLink | None
     if leadership.leading:
         return poller.unhealthy()
     return poller.login_problem()
-
-
-def _stop_on_signals() -> asyncio.Event:
-    """An event set by SIGTERM or SIGINT, from now on."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    return stop
-
-
-def _forget_signals() -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.remove_signal_handler(sig)
 
 
 async def _drain(timeout: float, background: set[asyncio.Task[Any]]) -> None:

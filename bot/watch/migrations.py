@@ -73,8 +73,15 @@ CREATE TABLE IF NOT EXISTS arena_sessions (
 );
 """
 
-# The run's number, for `list` ("run #16"): a watch made before it has none (NULL).
-_V3 = "ALTER TABLE watches ADD COLUMN run_number {integer}"
+# The run's number, for `list` ("run #16"): a watch made before it has none. A table of its
+# own, not a column of watches: a replica of the build before reads `SELECT * FROM watches`
+# into its Watch, and a column it does not know would stop its poller (a rolling update).
+_V3 = """
+CREATE TABLE IF NOT EXISTS run_numbers (
+    run_guid TEXT PRIMARY KEY,
+    run_number {integer} NOT NULL
+);
+"""
 
 MIGRATIONS: dict[Dialect, list[str]] = {
     "sqlite": [_V1_SQLITE, _V2.format(real="REAL"), _V3.format(integer="INTEGER")],

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, get_args
+from dataclasses import dataclass, fields
+from typing import Any, Literal, get_args
 
 SubscriptionFilter = Literal["all", "failures", "warnings"]
 FILTERS: tuple[str, ...] = get_args(SubscriptionFilter)
@@ -25,6 +25,11 @@ class Watch:
     interval: float
     stage: int
     run_number: int | None = None  # None: watched before the store kept it
+
+    @classmethod
+    def of_row(cls, row: dict[str, Any]) -> Watch:
+        """The watch of a row; columns a later build adds are left aside (a rolling update)."""
+        return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in row})
 
     @property
     def watchers(self) -> list[str]:

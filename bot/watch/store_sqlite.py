@@ -136,6 +136,8 @@ def _connect(path: str, busy_ms: int) -> sqlite3.Connection:
 def cannot_create(path: str) -> str | None:
     """Why `open` could not create the SQLite file `path` (None: it could), found by writing a
     temporary file in its nearest existing folder; nothing is left behind."""
+    if Path(path).is_dir():  # a volume's mount point, say: SQLite cannot open a folder
+        return _sentence(path, IsADirectoryError(errno.EISDIR, "Is a directory", path))
     wanted = folder = Path(path).absolute().parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
