@@ -9,19 +9,15 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from bot.answer.names import containing
-from bot.arena.client import ArenaClient
+from bot.arena.client import MAX_PAGE_SIZE, ArenaClient
 from bot.arena.errors import ArenaError, ArenaNotFound, RunNumberNotFound
 from bot.arena.models import ImportRun
 from bot.cards import Message, runs_list
 from bot.cards.imports import PAGE_SIZE, imports_list
 from bot.deps import Deps
-from bot.runs.definitions import REFRESH_AFTER, Definitions
+from bot.runs.definitions import REFRESH_AFTER, Definitions, newest_run
 
 T = TypeVar("T")
-
-# One page costs one request whatever its size: the runs list's order is not documented,
-# so the newest runs are picked from a full page rather than trusted to come first.
-PAGE = 400
 
 
 async def run_by_number(
@@ -30,10 +26,10 @@ async def run_by_number(
     """The run with this number (`GET …/runs?number=`), or the newest one when `number` is None;
     `name`: the import as the person named it, for the sentence when there is no such run."""
     if number is None:
-        runs = await arena.list_runs(import_guid, limit=PAGE)
-        if not runs:
+        newest = await newest_run(arena, import_guid)
+        if newest is None:
             raise RunNumberNotFound(import_guid, None, name=name)
-        return runs[0]
+        return newest
     runs = await arena.list_runs(import_guid, number=number, limit=1)
     # Should Arena ignore the filter, the page holds some other run: never show that one.
     for run in runs:
@@ -84,8 +80,10 @@ async def _may_be_import(definitions: Definitions, guid: str) -> bool:
 async def recent_runs(deps: Deps, import_guid: str) -> Message:
     """The import definition's name (from the definitions list) and its ten newest runs."""
     # gather, not a TaskGroup: the first ArenaError itself must reach the one error funnel.
+    # A full page (one request whatever its size): the runs list's order is not documented.
     definition, runs = await asyncio.gather(
-        deps.definitions.definition(import_guid), deps.arena.list_runs(import_guid, limit=PAGE)
+        deps.definitions.definition(import_guid),
+        deps.arena.list_runs(import_guid, limit=MAX_PAGE_SIZE),
     )
     return runs_list(definition, runs, now=datetime.now(UTC))
 

@@ -44,17 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve_needs(settings: Settings) -> tuple[str, ...]:
-    """Every setting `serve` cannot start without, so that all missing ones are named at once."""
-    mode = "slack_app_token" if settings.socket_mode else "slack_signing_secret"
-    return ("slack_bot_token", mode, "arena_email", "arena_password")
-
-
 def _needs(command: str, settings: Settings) -> tuple[str, ...]:
     """Every setting `command` cannot run without, so that all missing ones are named at once."""
     arena = ("arena_email", "arena_password")
     if command == "serve":
-        return _serve_needs(settings)
+        mode = "slack_app_token" if settings.socket_mode else "slack_signing_secret"
+        return ("slack_bot_token", mode, *arena)
     if command == "post":
         return ("slack_bot_token", *arena)
     return arena if command == "show" else ()

@@ -122,10 +122,7 @@ class Definitions:
         hit, cached = self._newest.get(key)
         if hit:
             return cached
-        # One page costs one request whatever its size, and the runs list's order is not
-        # documented: the newest run is picked from a full page rather than trusted to come first.
-        runs = await self._arena.list_runs(import_guid, limit=MAX_PAGE_SIZE)
-        newest = runs[0] if runs else None
+        newest = await newest_run(self._arena, import_guid)
         self._newest.put(key, newest)
         return newest
 
@@ -144,6 +141,14 @@ class Definitions:
         ]
         if fresher:
             self._newest.put(key, max(fresher, key=_number))
+
+
+async def newest_run(arena: ArenaClient, import_guid: str) -> ImportRun | None:
+    """The import's newest run, read now (None: it has none). One page costs one request whatever
+    its size, and the runs list's order is not documented: the newest run is picked from a full
+    page rather than trusted to come first."""
+    runs = await arena.list_runs(import_guid, limit=MAX_PAGE_SIZE)
+    return runs[0] if runs else None
 
 
 def _number(run: ImportRun) -> int:
